@@ -1,0 +1,63 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
+import { BACKUP_SHARING_OPTIONS } from '../backup-sharing.module-definition';
+import { BackupSharingModuleOptions, DEFAULT_ADMIN_ROLE } from '../backup-sharing.options';
+import { InvalidRequestError, NotAuthenticatedError, NotAuthorizedError } from '../backup-sharing.errors';
+import { Identity, TokenVerifier } from './token-verifier.port';
+
+/** The authenticated caller and the project it acts for (the `{project_id}` of the path). */
+export interface Caller {
+  projectId: string;
+  identity: Identity;
+  isAdmin: boolean;
+}
+
+const CALLER = Symbol.for('backup-sharing.caller');
+export const PROJECT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Authenticates `X-Auth-Token` and scopes the request to `{project_id}`: a token of another
+ * project is refused unless it holds the admin role. Every service call then takes the path
+ * project, which this guard has proven the caller may act for.
+ */
+@Injectable()
+export class ProjectScopeGuard implements CanActivate {
+  private readonly adminRole: string;
+
+  constructor(
+    private readonly verifier: TokenVerifier,
+    @Inject(BACKUP_SHARING_OPTIONS) options: BackupSharingModuleOptions,
+  ) {
+    this.adminRole = options.adminRole ?? DEFAULT_ADMIN_ROLE;
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest();
+    const token = request.headers['x-auth-token'];
+    if (typeof token !== 'string' || token.length === 0) {
+      throw new NotAuthenticatedError('Authentication required: send a token in X-Auth-Token.', this.verifier.authenticateHeader());
+    }
+    const identity = await this.verifier.verify(token);
+    if (!identity) {
+      throw new NotAuthenticatedError('The token in X-Auth-Token is invalid or expired.', this.verifier.authenticateHeader());
+    }
+    const projectId: unknown = request.params?.project_id;
+    if (typeof projectId !== 'string' || !PROJECT_ID_PATTERN.test(projectId)) {
+      throw new InvalidRequestError('The project ID in the path must be 1 to 64 letters, digits, "-" or "_".');
+    }
+    const isAdmin = identity.roles.includes(this.adminRole);
+    if (identity.projectId !== projectId && !isAdmin) {
+      throw new NotAuthorizedError(`The token is not scoped to project ${projectId}.`);
+    }
+    const caller: Caller = { projectId, identity, isAdmin };
+    request[CALLER] = caller;
+    return true;
+  }
+}
+
+/** Injects the `Caller` that `ProjectScopeGuard` established. */
+export const CurrentCaller = createParamDecorator((_: unknown, context: ExecutionContext): Caller => {
+  const caller = context.switchToHttp().getRequest()[CALLER];
+  // Reaching a handler without the guard is a wiring mistake of the host, not a client error.
+  if (!caller) throw new Error('CurrentCaller used on a route without ProjectScopeGuard.');
+  return caller;
+});

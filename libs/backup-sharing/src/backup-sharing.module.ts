@@ -1,0 +1,51 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { BackupSharingController } from './backup-sharing.controller';
+import { BackupSharingConfigurableModule, BACKUP_SHARING_OPTIONS } from './backup-sharing.module-definition';
+import { BackupSharingModuleOptions } from './backup-sharing.options';
+import { BackupSharingService } from './backup-sharing.service';
+import { ProjectScopeGuard } from './auth/project-scope.guard';
+import { TokenVerifier } from './auth/token-verifier.port';
+import { FaultFilter } from './http/fault.filter';
+import { RequestIdMiddleware } from './http/request-id.middleware';
+import { BackupCatalog } from './ports/backup-catalog.port';
+
+/**
+ * Resolves a port from the options, failing at boot (not at the first request) with the option
+ * the host has to set.
+ */
+function port<K extends 'backupCatalog' | 'tokenVerifier'>(option: K, methods: string[]) {
+  return (options: BackupSharingModuleOptions): BackupSharingModuleOptions[K] => {
+    const value = options?.[option] as unknown as Record<string, unknown> | undefined;
+    const missing = methods.filter((method) => typeof value?.[method] !== 'function');
+    if (!value || missing.length > 0) {
+      throw new Error(
+        `BackupSharingModule: the option "${option}" is ${value ? `missing ${missing.join(', ')}` : 'not set'}. ` +
+          `Pass an implementation of ${option === 'backupCatalog' ? 'BackupCatalog' : 'TokenVerifier'} in ` +
+          `BackupSharingModule.forRoot({ ${option} }) or return it from the forRootAsync factory.`,
+      );
+    }
+    return value as unknown as BackupSharingModuleOptions[K];
+  };
+}
+
+/**
+ * The backup-sharing API (`/v2/{project_id}/os-vendor-backup-sharing`) for a block-storage host.
+ * Register with `forRoot` or `forRootAsync`; the host binds the backup catalog and the token
+ * verifier, runs `backupSharingMigrations` and adds `backupSharingEntities` to its data source.
+ */
+@Module({
+  controllers: [BackupSharingController],
+  providers: [
+    BackupSharingService,
+    ProjectScopeGuard,
+    FaultFilter,
+    { provide: BackupCatalog, useFactory: port('backupCatalog', ['findOwned', 'describe']), inject: [BACKUP_SHARING_OPTIONS] },
+    { provide: TokenVerifier, useFactory: port('tokenVerifier', ['verify']), inject: [BACKUP_SHARING_OPTIONS] },
+  ],
+  exports: [BackupSharingService, ProjectScopeGuard, FaultFilter, TokenVerifier, BACKUP_SHARING_OPTIONS],
+})
+export class BackupSharingModule extends BackupSharingConfigurableModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestIdMiddleware).forRoutes(BackupSharingController);
+  }
+}

@@ -1,0 +1,38 @@
+import { BackupCatalog } from './ports/backup-catalog.port';
+import { TokenVerifier } from './auth/token-verifier.port';
+
+/** Options of `BackupSharingModule.forRoot` / the factory result of `forRootAsync`. */
+export interface BackupSharingModuleOptions {
+  /** The host's backups, read by the module to check ownership and state and to fill `backup`. */
+  backupCatalog: BackupCatalog;
+  /** Resolves `X-Auth-Token` to a project, a user and roles. */
+  tokenVerifier: TokenVerifier;
+  /**
+   * The most projects one backup may be shared with at a time.
+   * @default 10
+   */
+  maxSharesPerBackup?: number;
+  /**
+   * Role whose holders may act for any project.
+   * @default 'admin'
+   */
+  adminRole?: string;
+}
+
+/** Registration-time settings that cannot come from an async factory. */
+export interface BackupSharingModuleExtras {
+  /**
+   * Register the module globally, so host modules can inject `BackupSharingService` and use
+   * `ProjectScopeGuard` without importing it.
+   * @default false
+   */
+  isGlobal?: boolean;
+  /**
+   * Name of the host's TypeORM data source that holds the sharings table.
+   * @default the default data source
+   */
+  dataSource?: string;
+}
+
+export const DEFAULT_MAX_SHARES_PER_BACKUP = 10;
+export const DEFAULT_ADMIN_ROLE = 'admin';

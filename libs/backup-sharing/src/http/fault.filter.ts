@@ -1,0 +1,139 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Injectable, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { BackupSharingError, BackupSharingErrorKind, NotAuthenticatedError } from '../backup-sharing.errors';
+import { REQUEST_ID_HEADER, assignRequestId, requestIdOf } from './request-id.middleware';
+
+/** Cinder's fault names, by HTTP status. */
+export const FAULT_NAMES: Readonly<Record<number, string>> = {
+  400: 'badRequest',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'itemNotFound',
+  405: 'badMethod',
+  406: 'notAcceptable',
+  407: 'proxyAuthenticationRequired',
+  408: 'requestTimeout',
+  409: 'conflictingRequest',
+  413: 'overLimit',
+  415: 'badMediaType',
+  500: 'computeFault',
+  501: 'notImplemented',
+  502: 'badGateway',
+  503: 'serviceUnavailable',
+  504: 'gatewayTimeout',
+};
+
+const STATUS_BY_KIND: Readonly<Record<BackupSharingErrorKind, number>> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  disabled: 501,
+  'upstream-failed': 502,
+  unavailable: 503,
+  timeout: 504,
+};
+
+/** Error codes of faults that do not come from a domain error (routing, body parsing, ...). */
+const HTTP_ERROR_CODES: Readonly<Record<number, string>> = {
+  400: 'BackupSharing.InvalidRequest',
+  404: 'BackupSharing.ResourceNotFound',
+  405: 'BackupSharing.MethodNotAllowed',
+  406: 'BackupSharing.NotAcceptable',
+  408: 'BackupSharing.RequestTimeout',
+  413: 'BackupSharing.RequestTooLarge',
+  415: 'BackupSharing.UnsupportedMediaType',
+};
+
+const INTERNAL_MESSAGE =
+  'The server has either erred or is incapable of performing the requested operation.';
+
+export interface Fault {
+  status: number;
+  body: Record<string, { code: number; message: string; error_code: string }>;
+  headers: Record<string, string>;
+}
+
+/** Builds the Cinder fault answer for any thrown value; unknown errors become a bare 500. */
+export function toFault(exception: unknown): Fault {
+  const headers: Record<string, string> = {};
+  let status: number;
+  let message: string;
+  let code: string;
+  if (exception instanceof BackupSharingError) {
+    status = STATUS_BY_KIND[exception.kind];
+    message = exception.message;
+    code = exception.code;
+    if (exception instanceof NotAuthenticatedError && exception.challenge) {
+      headers['WWW-Authenticate'] = exception.challenge;
+    }
+  } else if (exception instanceof HttpException && exception.getStatus() < 500) {
+    status = exception.getStatus();
+    message = httpExceptionMessage(exception);
+    code = HTTP_ERROR_CODES[status] ?? 'BackupSharing.RequestFailed';
+  } else if (isClientErrorFromMiddleware(exception)) {
+    // body-parser and similar middleware throw plain errors that carry a 4xx status.
+    status = exception.status;
+    message = status === 400 ? 'The request body is not valid JSON.' : exception.message;
+    code = HTTP_ERROR_CODES[status] ?? 'BackupSharing.RequestFailed';
+  } else {
+    status = 500;
+    message = INTERNAL_MESSAGE;
+    code = 'BackupSharing.InternalError';
+  }
+  const name = FAULT_NAMES[status] ?? (status < 500 ? 'badRequest' : 'computeFault');
+  return { status, body: { [name]: { code: status, message, error_code: code } }, headers };
+}
+
+function httpExceptionMessage(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}
+
+function isClientErrorFromMiddleware(error: unknown): error is { status: number; message: string } {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/**
+ * Turns anything thrown while serving a request into the Cinder fault shape, with the request ID.
+ * The module binds it to its own controller; a host may also use it as its global filter so that
+ * its own routes and unknown paths answer in the same shape. Works on Express and Fastify.
+ */
+@Catch()
+@Injectable()
+export class FaultFilter implements ExceptionFilter {
+  private readonly logger = new Logger('BackupSharing');
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest();
+    const response = http.getResponse();
+    const adapter = this.adapterHost.httpAdapter;
+    const fault = toFault(exception);
+    const requestId = requestIdOf(request) ?? assignRequestId(request, rawResponse(response));
+    if (fault.status >= 500) {
+      this.logger.error(`${requestId} ${describe(exception)}`, exception instanceof Error ? exception.stack : undefined);
+    }
+    for (const [name, value] of Object.entries({ ...fault.headers, [REQUEST_ID_HEADER]: requestId })) {
+      adapter.setHeader(response, name, value);
+    }
+    adapter.reply(response, fault.body, fault.status);
+  }
+}
+
+function rawResponse(response: { raw?: unknown; setHeader?: unknown }): { setHeader(name: string, value: string): unknown } {
+  return (typeof response.setHeader === 'function' ? response : response.raw) as {
+    setHeader(name: string, value: string): unknown;
+  };
+}
+
+function describe(exception: unknown): string {
+  return exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
+}

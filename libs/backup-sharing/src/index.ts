@@ -1,0 +1,29 @@
+// The public API of the backup-sharing module: what a host imports, nothing more.
+export { BackupSharingModule } from './backup-sharing.module';
+export {
+  BACKUP_SHARING_OPTIONS,
+  BACKUP_SHARING_ASYNC_OPTIONS_TYPE,
+  BACKUP_SHARING_OPTIONS_TYPE,
+  backupSharingEntities,
+} from './backup-sharing.module-definition';
+export {
+  BackupSharingModuleExtras,
+  BackupSharingModuleOptions,
+  DEFAULT_ADMIN_ROLE,
+  DEFAULT_MAX_SHARES_PER_BACKUP,
+} from './backup-sharing.options';
+export { BackupSharingService } from './backup-sharing.service';
+export { BackupSharing, BackupSharingWithBackup } from './backup-sharing.types';
+export * from './backup-sharing.errors';
+export { BackupCatalog, CatalogBackup } from './ports/backup-catalog.port';
+export { Identity, TokenVerifier } from './auth/token-verifier.port';
+export { StaticTokenEntry, StaticTokenVerifier } from './auth/static-token.verifier';
+export { Caller, CurrentCaller, ProjectScopeGuard } from './auth/project-scope.guard';
+export { FAULT_NAMES, FaultFilter, toFault } from './http/fault.filter';
+export { REQUEST_ID_HEADER, RequestIdMiddleware, assignRequestId, requestIdOf } from './http/request-id.middleware';
+export { backupSharingMigrations } from './persistence/backup-sharing.migrations';
+export { SECURITY_SCHEME, validationPipe } from './backup-sharing.controller';
+export { formatTimestamp, toSharedBackupView } from './dto/backup-sharing.mapper';
+export { isUuid } from './dto/uuid';
+export * from './dto/backup-sharing.response';
+export { ShareBackupRequest } from './dto/share-backup.request';

@@ -1,0 +1,4 @@
+import { CreateBackupSharings1764300000000 } from './migrations/1764300000000-create-backup-sharings.migration';
+
+/** The module's migrations, in order, for the host to add to its own data source. */
+export const backupSharingMigrations = [CreateBackupSharings1764300000000];

@@ -1,0 +1,235 @@
+import { DataSource, EntityManager, QueryFailedError, SelectQueryBuilder } from 'typeorm';
+import { AlreadySharedError, ConcurrentChangeError, InvalidRequestError } from '../backup-sharing.errors';
+import { BackupSharingEntity } from './backup-sharing.entity';
+
+export const SORT_KEYS = ['created_at', 'updated_at', 'id', 'name', 'status', 'size'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+/** API sort key -> entity property; every one is NOT NULL, which keeps keyset paging simple. */
+const SORT_PROPERTIES: Record<SortKey, keyof BackupSharingEntity> = {
+  created_at: 'createdAt',
+  updated_at: 'updatedAt',
+  id: 'id',
+  name: 'backupName',
+  status: 'backupStatus',
+  size: 'backupSize',
+};
+
+export interface SharingFilters {
+  /** `true`: sharings received by the caller's project; otherwise those it made. */
+  shareToMe?: boolean;
+  backupId?: string;
+  fromProjectId?: string;
+  toProjectId?: string;
+  volumeId?: string;
+  status?: string;
+  availabilityZone?: string;
+  /** Case-insensitive substring of the backup's name. */
+  name?: string;
+}
+
+export interface SharingPage {
+  sortKey: SortKey;
+  sortDir: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+  /** ID of the last sharing of the previous page. */
+  marker?: string;
+}
+
+/** The backup attributes copied on each sharing row for filtering and sorting. */
+export interface BackupCopy {
+  backupName: string;
+  backupStatus: string;
+  backupSize: number;
+  backupVolumeId: string | null;
+  backupAvailabilityZone: string | null;
+}
+
+const ALIAS = 's';
+
+/**
+ * Every query of the sharings table. Each method takes the caller's project and puts it in the
+ * WHERE clause: no row is read by bare ID and checked afterwards, so "not yours" and "not there"
+ * cannot be told apart.
+ */
+export class BackupSharingRepository {
+  /** Tail of the SQLite transaction queue (see `transaction`). */
+  private sqliteQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Creates sharings of one backup in one transaction. `decide` sees the projects the backup is
+   * shared with now and returns the rows to insert (or throws); on MySQL those rows are locked
+   * so that concurrent shares of the same backup cannot both pass the per-backup limit.
+   */
+  async shareBackup(
+    ownerProjectId: string,
+    backupId: string,
+    decide: (activeTargets: string[]) => BackupSharingEntity[],
+  ): Promise<BackupSharingEntity[]> {
+    try {
+      return await this.transaction(async (manager) => {
+        const query = manager
+          .createQueryBuilder(BackupSharingEntity, ALIAS)
+          .select(`${ALIAS}.toProjectId`)
+          .where(`${ALIAS}.backupId = :backupId AND ${ALIAS}.fromProjectId = :ownerProjectId AND ${ALIAS}.active = 1`, {
+            backupId,
+            ownerProjectId,
+          });
+        // SQLite serialises writers by itself and has no row locks.
+        if (this.supportsRowLocks()) query.setLock('pessimistic_write');
+        const active = await query.getMany();
+        const rows = decide(active.map((row) => row.toProjectId));
+        await manager.insert(BackupSharingEntity, rows);
+        return rows;
+      });
+    } catch (error) {
+      throw translateWriteConflict(error, backupId);
+    }
+  }
+
+  /** An active sharing the project owns or receives. */
+  findVisible(projectId: string, id: string): Promise<BackupSharingEntity | null> {
+    return this.dataSource
+      .createQueryBuilder(BackupSharingEntity, ALIAS)
+      .where(`${ALIAS}.id = :id AND ${ALIAS}.active = 1`, { id })
+      .andWhere(`(${ALIAS}.fromProjectId = :projectId OR ${ALIAS}.toProjectId = :projectId)`, { projectId })
+      .getOne();
+  }
+
+  async list(projectId: string, filters: SharingFilters, page: SharingPage): Promise<BackupSharingEntity[]> {
+    const property = SORT_PROPERTIES[page.sortKey];
+    const direction = page.sortDir === 'asc' ? 'ASC' : 'DESC';
+    const query = this.filtered(projectId, filters).orderBy(`${ALIAS}.${property}`, direction);
+    if (property !== 'id') query.addOrderBy(`${ALIAS}.id`, direction);
+
+    if (page.marker !== undefined) {
+      // The marker must be a sharing of the same scope, as in Cinder; it is read with the scope
+      // (not the filters) so that a filter change between pages still finds it.
+      const marker = await this.scoped(this.dataSource.manager, projectId, filters.shareToMe)
+        .andWhere(`${ALIAS}.id = :markerId`, { markerId: page.marker })
+        .getOne();
+      if (!marker) throw new InvalidRequestError(`Marker ${page.marker} could not be found.`);
+      const op = direction === 'ASC' ? '>' : '<';
+      if (property === 'id') {
+        query.andWhere(`${ALIAS}.id ${op} :markerId`, { markerId: marker.id });
+      } else {
+        query.andWhere(
+          `(${ALIAS}.${property} ${op} :markerValue OR (${ALIAS}.${property} = :markerValue AND ${ALIAS}.id ${op} :markerId))`,
+          { markerValue: marker[property], markerId: marker.id },
+        );
+      }
+    }
+    return query.offset(page.offset).limit(page.limit).getMany();
+  }
+
+  count(projectId: string, filters: SharingFilters): Promise<number> {
+    return this.filtered(projectId, filters).getCount();
+  }
+
+  /** Cancels a sharing the project owns; `false` when there is no such active sharing. */
+  async cancelOwned(ownerProjectId: string, id: string, now: Date): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(BackupSharingEntity)
+      .set({ active: null, deletedAt: now, updatedAt: now })
+      .where('id = :id AND from_project_id = :ownerProjectId AND active = 1', { id, ownerProjectId })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Whether the project receives this active sharing (and so may see but not cancel it). */
+  async isRecipientOf(projectId: string, id: string): Promise<boolean> {
+    const found = await this.dataSource.getRepository(BackupSharingEntity).exists({
+      where: { id, toProjectId: projectId, active: 1 },
+    });
+    return found;
+  }
+
+  /** Cancels every active sharing of one backup, in one statement. */
+  async cancelAllOfBackup(ownerProjectId: string, backupId: string, now: Date): Promise<number> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(BackupSharingEntity)
+      .set({ active: null, deletedAt: now, updatedAt: now })
+      .where('backup_id = :backupId AND from_project_id = :ownerProjectId AND active = 1', { backupId, ownerProjectId })
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  isSharedWith(backupId: string, projectId: string): Promise<boolean> {
+    return this.dataSource.getRepository(BackupSharingEntity).exists({
+      where: { backupId, toProjectId: projectId, active: 1 },
+    });
+  }
+
+  /** Refreshes the copied backup attributes on the backup's active sharings. */
+  async updateBackupCopy(ownerProjectId: string, backupId: string, copy: BackupCopy): Promise<void> {
+    await this.dataSource
+      .createQueryBuilder()
+      .update(BackupSharingEntity)
+      .set(copy)
+      .where('backup_id = :backupId AND from_project_id = :ownerProjectId AND active = 1', { backupId, ownerProjectId })
+      .execute();
+  }
+
+  /**
+   * TypeORM gives every caller the same single SQLite connection, so two transactions in flight
+   * would interleave their statements inside one BEGIN. On SQLite they run one after another;
+   * MySQL gives each its own pooled connection and row locks.
+   */
+  private transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.supportsRowLocks()) return this.dataSource.transaction(work);
+    const run = this.sqliteQueue.then(() => this.dataSource.transaction(work));
+    this.sqliteQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private supportsRowLocks(): boolean {
+    return ['mysql', 'mariadb'].includes(this.dataSource.options.type);
+  }
+
+  private scoped(manager: EntityManager, projectId: string, shareToMe?: boolean): SelectQueryBuilder<BackupSharingEntity> {
+    const side = shareToMe ? 'toProjectId' : 'fromProjectId';
+    return manager
+      .createQueryBuilder(BackupSharingEntity, ALIAS)
+      .where(`${ALIAS}.${side} = :projectId AND ${ALIAS}.active = 1`, { projectId });
+  }
+
+  private filtered(projectId: string, filters: SharingFilters): SelectQueryBuilder<BackupSharingEntity> {
+    const query = this.scoped(this.dataSource.manager, projectId, filters.shareToMe);
+    const exact: [keyof SharingFilters, keyof BackupSharingEntity][] = [
+      ['backupId', 'backupId'],
+      ['fromProjectId', 'fromProjectId'],
+      ['toProjectId', 'toProjectId'],
+      ['volumeId', 'backupVolumeId'],
+      ['status', 'backupStatus'],
+      ['availabilityZone', 'backupAvailabilityZone'],
+    ];
+    for (const [filter, property] of exact) {
+      const value = filters[filter];
+      if (value !== undefined) query.andWhere(`${ALIAS}.${property} = :${filter}`, { [filter]: value });
+    }
+    if (filters.name !== undefined) {
+      // '!' as the LIKE escape works the same on MySQL and SQLite (a backslash does not).
+      const pattern = `%${filters.name.toLowerCase().replace(/[!%_]/g, '!$&')}%`;
+      query.andWhere(`LOWER(${ALIAS}.backupName) LIKE :namePattern ESCAPE '!'`, { namePattern: pattern });
+    }
+    return query;
+  }
+}
+
+/**
+ * A concurrent share of the same backup surfaces as a unique-index violation (the other request
+ * committed first) or, on MySQL, as a deadlock or lock timeout between the two transactions.
+ * Both are 409s for the client, never a 500.
+ */
+function translateWriteConflict(error: unknown, backupId: string): unknown {
+  if (!(error instanceof QueryFailedError)) return error;
+  const code = (error.driverError as { code?: string } | undefined)?.code ?? '';
+  if (code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT')) return new AlreadySharedError(backupId);
+  if (['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY'].includes(code)) return new ConcurrentChangeError();
+  return error;
+}

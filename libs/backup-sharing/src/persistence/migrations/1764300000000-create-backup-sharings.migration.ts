@@ -1,0 +1,70 @@
+import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+
+/** Columns the list sorts on, by the API's `sort_key` (`id` is handled on its own). */
+const SORT_COLUMNS = ['created_at', 'updated_at', 'backup_name', 'backup_status', 'backup_size'];
+/** A list is always scoped to the caller's project on one side of the sharing. */
+const SCOPES = ['from_project_id', 'to_project_id'];
+const FILTER_COLUMNS = ['backup_volume_id', 'backup_availability_zone'];
+
+/**
+ * Every list runs as "scope = ? AND active = 1 [AND filter = ?] ORDER BY sort, id", so each index
+ * leads with (scope, active) and ends with the sort column and the id tie-breaker: the database
+ * reads one page in index order and never sorts or scans the whole table.
+ */
+function listIndexes(): TableIndex[] {
+  const short = (column: string) => column.replace('_project_id', '').replace('backup_', '');
+  const indexes: TableIndex[] = [];
+  for (const scope of SCOPES) {
+    for (const column of [...SORT_COLUMNS, 'id']) {
+      const columnNames = column === 'id' ? [scope, 'active', 'id'] : [scope, 'active', column, 'id'];
+      indexes.push(new TableIndex({ name: `ix_bs_${short(scope)}_${short(column)}`, columnNames }));
+    }
+    for (const column of FILTER_COLUMNS) {
+      indexes.push(
+        new TableIndex({ name: `ix_bs_${short(scope)}_${short(column)}`, columnNames: [scope, 'active', column] }),
+      );
+    }
+  }
+  return indexes;
+}
+
+export class CreateBackupSharings1764300000000 implements MigrationInterface {
+  name = 'CreateBackupSharings1764300000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const timestamp = { type: 'datetime', precision: 6 } as const;
+    await queryRunner.createTable(
+      new Table({
+        name: 'backup_sharings',
+        columns: [
+          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+          { name: 'backup_id', type: 'varchar', length: '36' },
+          { name: 'from_project_id', type: 'varchar', length: '64' },
+          { name: 'to_project_id', type: 'varchar', length: '64' },
+          { name: 'active', type: 'smallint', isNullable: true },
+          { name: 'created_at', ...timestamp },
+          { name: 'updated_at', ...timestamp },
+          { name: 'deleted_at', ...timestamp, isNullable: true },
+          { name: 'backup_name', type: 'varchar', length: '255' },
+          { name: 'backup_status', type: 'varchar', length: '32' },
+          { name: 'backup_size', type: 'int' },
+          { name: 'backup_volume_id', type: 'varchar', length: '36', isNullable: true },
+          { name: 'backup_availability_zone', type: 'varchar', length: '255', isNullable: true },
+        ],
+        indices: [
+          // One active sharing per backup and target; canceled rows have active = NULL.
+          new TableIndex({
+            name: 'uq_bs_backup_target_active',
+            columnNames: ['backup_id', 'to_project_id', 'active'],
+            isUnique: true,
+          }),
+          ...listIndexes(),
+        ],
+      }),
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable('backup_sharings');
+  }
+}

@@ -1,0 +1,61 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  BackupSharingModule,
+  StaticTokenVerifier,
+  backupSharingEntities,
+  backupSharingMigrations,
+} from '../libs/backup-sharing/src';
+import { BackupCatalogAdapter } from './backups/backup-catalog.adapter';
+import { BackupEntity } from './backups/backup.entity';
+import { hostMigrations } from './backups/backups.migration';
+import { BackupsModule } from './backups/backups.module';
+import { BackupsPersistenceModule } from './backups/backups-persistence.module';
+import { HostConfig } from './config/host.config';
+import { HealthModule } from './health/health.module';
+
+function dataSourceOptions(config: HostConfig): TypeOrmModuleOptions {
+  const common = {
+    entities: [BackupEntity, ...backupSharingEntities],
+    migrations: [...hostMigrations, ...backupSharingMigrations],
+    migrationsRun: config.migrate,
+    synchronize: false,
+    logging: false,
+    // Fail at start instead of retrying for minutes when the database is unreachable.
+    retryAttempts: 0,
+  };
+  if (config.database.type === 'sqlite') {
+    const { path } = config.database;
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    return { ...common, type: 'better-sqlite3' as const, database: path };
+  }
+  // Timestamps are naive UTC in the API; 'Z' keeps the driver from shifting them to local time.
+  return { ...common, type: 'mysql' as const, url: config.database.url, timezone: 'Z', charset: 'utf8mb4' };
+}
+
+/** The demo block-storage API: its own backups, plus the sharing module mounted beside them. */
+@Module({})
+export class AppModule {
+  static forRoot(config: HostConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot(dataSourceOptions(config)),
+        BackupSharingModule.forRootAsync({
+          isGlobal: true,
+          imports: [BackupsPersistenceModule],
+          inject: [BackupCatalogAdapter],
+          useFactory: (backupCatalog: BackupCatalogAdapter) => ({
+            backupCatalog,
+            tokenVerifier: new StaticTokenVerifier(config.auth.tokens),
+            maxSharesPerBackup: config.maxSharesPerBackup,
+          }),
+        }),
+        BackupsModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { BackupNotFoundError, BackupSharingService } from '../../libs/backup-sharing/src';
+import { toCatalogBackup } from './backup-catalog.adapter';
+import { BackupEntity } from './backup.entity';
+import { CreateBackupFields } from './backup.dto';
+
+/** The host's backups, and the two places where they meet the sharing module. */
+@Injectable()
+export class BackupsService {
+  constructor(
+    @InjectRepository(BackupEntity) private readonly backups: Repository<BackupEntity>,
+    private readonly sharing: BackupSharingService,
+  ) {}
+
+  /** No data mover in the demo: a new backup is available at once. */
+  async create(projectId: string, fields: CreateBackupFields): Promise<BackupEntity> {
+    const now = new Date();
+    const backup = Object.assign(new BackupEntity(), {
+      id: randomUUID(),
+      projectId,
+      name: fields.name ?? null,
+      description: fields.description ?? null,
+      status: 'available',
+      size: fields.size ?? 1,
+      volumeId: fields.volume_id,
+      availabilityZone: fields.availability_zone ?? null,
+      snapshotId: null,
+      container: null,
+      objectCount: 0,
+      failReason: null,
+      encryptionKeyId: fields.encryption_key_id ?? null,
+      createdAt: now,
+      updatedAt: now,
+      dataTimestamp: now,
+      hasDependentBackups: false,
+      isIncremental: false,
+      serviceMetadata: null,
+    });
+    await this.backups.insert(backup);
+    return backup;
+  }
+
+  /** Readable by the owner and by every project the backup is shared with. */
+  async get(projectId: string, id: string): Promise<BackupEntity> {
+    const backup = await this.backups.findOneBy({ id });
+    if (backup && (backup.projectId === projectId || (await this.sharing.isSharedWith(id, projectId)))) return backup;
+    throw new BackupNotFoundError(id);
+  }
+
+  list(projectId: string): Promise<BackupEntity[]> {
+    return this.backups.find({ where: { projectId }, order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
+  /** Sharings end first: a failure in between leaves access revoked, never a dangling grant. */
+  async delete(projectId: string, id: string): Promise<void> {
+    const backup = await this.owned(projectId, id);
+    await this.sharing.backupDeleted(projectId, backup.id);
+    await this.backups.delete({ id: backup.id, projectId });
+  }
+
+  async resetStatus(projectId: string, id: string, status: string): Promise<void> {
+    const backup = await this.owned(projectId, id);
+    backup.status = status;
+    backup.updatedAt = new Date();
+    await this.backups.update({ id: backup.id, projectId }, { status, updatedAt: backup.updatedAt });
+    await this.sharing.backupChanged(toCatalogBackup(backup));
+  }
+
+  private async owned(projectId: string, id: string): Promise<BackupEntity> {
+    const backup = await this.backups.findOneBy({ id, projectId });
+    if (!backup) throw new BackupNotFoundError(id);
+    return backup;
+  }
+}

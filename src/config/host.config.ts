@@ -1,0 +1,113 @@
+import { StaticTokenEntry } from '../../libs/backup-sharing/src';
+import { DEMO_TOKENS } from './demo-tokens';
+
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string }
+  | { type: 'mysql'; url: string; database: string };
+
+export interface HostConfig {
+  host: string;
+  port: number;
+  production: boolean;
+  database: DatabaseConfig;
+  migrate: boolean;
+  demoSeed: boolean;
+  auth: { strategy: 'static'; tokens: Record<string, StaticTokenEntry>; demoTokens: boolean };
+  maxSharesPerBackup: number;
+}
+
+/** A configuration error: the host refuses to start and prints this message. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const DEFAULT_DATABASE_URL = 'sqlite:data/block-storage.sqlite';
+
+/** Reads and validates the environment once, at start (the variables of host-contract.md). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {
+  const production = env.NODE_ENV === 'production';
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    production,
+    database: parseDatabaseUrl(env.DATABASE_URL || DEFAULT_DATABASE_URL),
+    migrate: boolean(env, 'DB_MIGRATE', true),
+    demoSeed: boolean(env, 'DEMO_SEED', !production),
+    auth: parseAuth(env, production),
+    maxSharesPerBackup: integer(env, 'MAX_SHARES_PER_BACKUP', 10, 1, 1000),
+  };
+}
+
+export function parseDatabaseUrl(url: string): DatabaseConfig {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    if (!path) throw new ConfigError('DATABASE_URL "sqlite:" needs a file path or ":memory:", e.g. sqlite:data/block-storage.sqlite.');
+    return { type: 'sqlite', path };
+  }
+  if (url.startsWith('mysql://')) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ConfigError('DATABASE_URL is not a valid URL: use mysql://<user>:<password>@<host>:<port>/<database>.');
+    }
+    const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+    if (!database) throw new ConfigError('DATABASE_URL must name a database: mysql://<user>:<password>@<host>:<port>/<database>.');
+    return { type: 'mysql', url, database };
+  }
+  throw new ConfigError('DATABASE_URL must start with sqlite: or mysql:// (see the README).');
+}
+
+function parseAuth(env: NodeJS.ProcessEnv, production: boolean): HostConfig['auth'] {
+  const strategy = env.AUTH_STRATEGY || 'static';
+  if (strategy !== 'static') {
+    throw new ConfigError(`AUTH_STRATEGY=${strategy} is not supported by this version of the host; use static.`);
+  }
+  if (!env.AUTH_STATIC_TOKENS) {
+    if (production) {
+      throw new ConfigError(
+        'NODE_ENV=production with AUTH_STRATEGY=static needs AUTH_STATIC_TOKENS: the built-in demo tokens are for trials only.',
+      );
+    }
+    return { strategy, tokens: DEMO_TOKENS, demoTokens: true };
+  }
+  return { strategy, tokens: parseStaticTokens(env.AUTH_STATIC_TOKENS), demoTokens: false };
+}
+
+function parseStaticTokens(json: string): Record<string, StaticTokenEntry> {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new ConfigError('AUTH_STATIC_TOKENS is not valid JSON: use {"<token>": {"project_id": "...", "roles": ["member"]}}.');
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError('AUTH_STATIC_TOKENS must be a JSON object of token -> {"project_id", "roles"}.');
+  }
+  for (const [token, entry] of Object.entries(value)) {
+    const e = entry as Partial<StaticTokenEntry> | null;
+    const rolesOk = e?.roles === undefined || (Array.isArray(e.roles) && e.roles.every((r) => typeof r === 'string'));
+    if (!token || typeof e?.project_id !== 'string' || !e.project_id || !rolesOk) {
+      throw new ConfigError(`AUTH_STATIC_TOKENS entry "${token}" needs a "project_id" string and optional "roles" strings.`);
+    }
+  }
+  return value as Record<string, StaticTokenEntry>;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}".`);
+  }
+  return value;
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, not "${env[name]}".`);
+}

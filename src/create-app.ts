@@ -1,0 +1,60 @@
+import { INestApplication, Logger } from '@nestjs/common';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { FaultFilter, SECURITY_SCHEME, assignRequestId, requestIdOf } from '../libs/backup-sharing/src';
+import { AppModule } from './app.module';
+import { seedDemoBackups } from './backups/demo-seed';
+import { HostConfig } from './config/host.config';
+import { DEMO_PROJECTS, DEMO_TOKENS } from './config/demo-tokens';
+
+type NodeRequest = { method?: string; originalUrl?: string; url?: string };
+type NodeResponse = { statusCode: number; setHeader(name: string, value: string): unknown; on(event: 'finish', listener: () => void): unknown };
+
+/**
+ * Builds the demo host, ready to `listen`: used by `main.ts` and by the end-to-end tests, so the
+ * tests drive exactly what `npm start` serves.
+ */
+export async function createApp(config: HostConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config), { logger: ['log', 'warn', 'error'] });
+  const requestLog = new Logger('HTTP');
+
+  // Request ID and one log line on every answer, unknown paths included.
+  app.use((request: NodeRequest, response: NodeResponse, next: () => void) => {
+    const id = assignRequestId(request, response);
+    const started = process.hrtime.bigint();
+    response.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      requestLog.log(`${id} ${request.method} ${request.originalUrl ?? request.url} ${response.statusCode} ${ms.toFixed(1)}ms`);
+    });
+    next();
+  });
+  // The host's own routes and unknown paths answer in the same fault shape as the module.
+  app.useGlobalFilters(new FaultFilter(app.get(HttpAdapterHost)));
+  app.enableShutdownHooks();
+
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApiConfig(config)), {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: true },
+  });
+
+  if (config.demoSeed) await seedDemoBackups(app.get(DataSource));
+  return app;
+}
+
+function openApiConfig(config: HostConfig) {
+  const tokens = config.auth.demoTokens
+    ? '\n\nDemo tokens (Authorize → X-Auth-Token):\n' +
+      Object.entries(DEMO_TOKENS)
+        .map(([token, entry]) => `- \`${token}\`: project \`${entry.project_id}\` (${entry.roles?.join(', ')})`)
+        .join('\n')
+    : '';
+  return new DocumentBuilder()
+    .setTitle('Block storage API (demo) with backup sharing')
+    .setDescription(`Volume Backup Service v2 backup sharing, mounted in a miniature block-storage API.${tokens}`)
+    .setVersion('2')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Auth-Token' }, SECURITY_SCHEME)
+    .build();
+}
+
+export { requestIdOf, DEMO_PROJECTS };
