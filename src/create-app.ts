@@ -1,12 +1,12 @@
-import { INestApplication, Logger } from '@nestjs/common';
+import { INestApplication, LogLevel, Logger } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { FaultFilter, SECURITY_SCHEME, assignRequestId, requestIdOf } from '../libs/backup-sharing/src';
+import { FaultFilter, SECURITY_SCHEME, assignRequestId } from '../libs/backup-sharing/src';
 import { AppModule } from './app.module';
 import { seedDemoBackups } from './backups/demo-seed';
 import { HostConfig } from './config/host.config';
-import { DEMO_PROJECTS, DEMO_TOKENS } from './config/demo-tokens';
+import { DEMO_TOKENS } from './config/demo-tokens';
 
 type NodeRequest = { method?: string; originalUrl?: string; url?: string };
 type NodeResponse = { statusCode: number; setHeader(name: string, value: string): unknown; on(event: 'finish', listener: () => void): unknown };
@@ -15,8 +15,11 @@ type NodeResponse = { statusCode: number; setHeader(name: string, value: string)
  * Builds the demo host, ready to `listen`: used by `main.ts` and by the end-to-end tests, so the
  * tests drive exactly what `npm start` serves.
  */
-export async function createApp(config: HostConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), { logger: ['log', 'warn', 'error'] });
+export async function createApp(
+  config: HostConfig,
+  options: { logger?: false | LogLevel[] } = {},
+): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config), { logger: options.logger ?? ['log', 'warn', 'error'] });
   const requestLog = new Logger('HTTP');
 
   // Request ID and one log line on every answer, unknown paths included.
@@ -56,5 +59,3 @@ function openApiConfig(config: HostConfig) {
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Auth-Token' }, SECURITY_SCHEME)
     .build();
 }
-
-export { requestIdOf, DEMO_PROJECTS };

@@ -1,0 +1,20 @@
+import { DEMO_BACKUPS, TOKENS, TestHost, startTestHost, v2 } from './support/test-host';
+
+describe('demo host smoke', () => {
+  let host: TestHost;
+  beforeAll(async () => {
+    host = await startTestHost();
+  });
+  afterAll(() => host.close());
+
+  it('shares a seeded backup and lists it', async () => {
+    const share = await host.http
+      .post(`${v2('owner')}/os-vendor-backup-sharing`)
+      .set('X-Auth-Token', TOKENS.owner)
+      .send({ shared: { backup_id: DEMO_BACKUPS.nightly, to_project_ids: ['722513ed0a324dadaabe5b2d0fe848c9'] } });
+    expect(share.status).toBe(200);
+    const list = await host.http.get(`${v2('recipient')}/os-vendor-backup-sharing/detail?share_to_me=true`).set('X-Auth-Token', TOKENS.recipient);
+    expect(list.status).toBe(200);
+    expect(list.body.shared.map((s: { id: string }) => s.id)).toEqual([share.body.shared[0].id]);
+  });
+});

@@ -1,0 +1,70 @@
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/create-app';
+import { loadConfig } from '../../src/config/host.config';
+import { DEMO_PROJECTS } from '../../src/config/demo-tokens';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export { DEMO_PROJECTS };
+export { DEMO_BACKUPS } from '../../src/backups/demo-seed';
+
+export const TOKENS = {
+  owner: 'owner-token',
+  recipient: 'recipient-token',
+  other: 'other-token',
+  admin: 'admin-token',
+} as const;
+
+export interface TestHost {
+  app: INestApplication;
+  /** Base URL of the listening host, e.g. http://127.0.0.1:41234 */
+  url: string;
+  http: TestAgent;
+  dataSource: DataSource;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the demo host exactly as `npm start` builds it, on a fresh database, listening on a
+ * random loopback port; tests talk to it over real HTTP.
+ */
+export async function startTestHost(env: Record<string, string> = {}): Promise<TestHost> {
+  const database = await createTestDatabase();
+  const config = loadConfig({ DATABASE_URL: database.url, DEMO_SEED: 'true', ...env });
+  const app = await createApp(config, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    app,
+    url,
+    http: request(url),
+    dataSource: app.get(DataSource),
+    database,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+/** `/v2/{project_id}` of a demo project. */
+export function v2(project: keyof typeof DEMO_PROJECTS): string {
+  return `/v2/${DEMO_PROJECTS[project]}`;
+}
+
+/** The Cinder fault body: one key (the fault name) holding code, message and error_code. */
+export function expectFault(body: unknown, status: number, faultName: string): { message: string; error_code: string } {
+  expect(Object.keys(body as object)).toEqual([faultName]);
+  const fault = (body as Record<string, { code: number; message: string; error_code: string }>)[faultName];
+  expect(fault.code).toBe(status);
+  expect(typeof fault.message).toBe('string');
+  expect(fault.message.length).toBeGreaterThan(0);
+  expect(fault.error_code).toMatch(/^BackupSharing\.[A-Za-z]+$/);
+  return fault;
+}
+
+/** Naive UTC with six fraction digits, what the Go SDK parses. */
+export const NAIVE_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
