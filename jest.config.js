@@ -1,7 +1,7 @@
 // Two projects: `unit` (specs beside the code) and `e2e` (black-box HTTP through the demo host).
 // The e2e project runs on SQLite unless TEST_DATABASE_URL names a MySQL database
-// (`npm run test:mysql` does that).
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] };
+// (`npm run test:mysql` does that). Tests are transpiled only; `npm test` type-checks first.
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.spec.json', diagnostics: false }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {

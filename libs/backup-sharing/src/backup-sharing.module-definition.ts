@@ -32,5 +32,7 @@ export const {
   ASYNC_OPTIONS_TYPE: BACKUP_SHARING_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<BackupSharingModuleOptions>({ moduleName: 'BackupSharing' })
   .setClassMethodName('forRoot')
+  // `useClass` / `useExisting` factories implement `createBackupSharingOptions()`.
+  .setFactoryMethodName('createBackupSharingOptions')
   .setExtras<BackupSharingModuleExtras>({ isGlobal: false, dataSource: undefined }, withPersistence)
   .build();

@@ -36,3 +36,8 @@ export interface BackupSharingModuleExtras {
 
 export const DEFAULT_MAX_SHARES_PER_BACKUP = 10;
 export const DEFAULT_ADMIN_ROLE = 'admin';
+
+/** What a `forRootAsync({ useClass })` / `useExisting` provider implements. */
+export interface BackupSharingOptionsFactory {
+  createBackupSharingOptions(): BackupSharingModuleOptions | Promise<BackupSharingModuleOptions>;
+}

@@ -9,6 +9,7 @@ export {
 export {
   BackupSharingModuleExtras,
   BackupSharingModuleOptions,
+  BackupSharingOptionsFactory,
   DEFAULT_ADMIN_ROLE,
   DEFAULT_MAX_SHARES_PER_BACKUP,
 } from './backup-sharing.options';
