@@ -1,0 +1,51 @@
+import { ConfigError, loadConfig } from './host.config';
+import { DEMO_TOKENS } from './demo-tokens';
+
+describe('loadConfig', () => {
+  it('defaults to the SQLite file, port 3000 on loopback, migrations, demo tokens and seed', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 3000,
+      database: { type: 'sqlite', path: 'data/block-storage.sqlite' },
+      migrate: true,
+      demoSeed: true,
+      auth: { strategy: 'static', tokens: DEMO_TOKENS, demoTokens: true },
+    });
+  });
+
+  it('reads a MySQL URL and its database', () => {
+    const config = loadConfig({ DATABASE_URL: 'mysql://root:pw@db:3306/block_storage' });
+    expect(config.database).toEqual({ type: 'mysql', url: 'mysql://root:pw@db:3306/block_storage', database: 'block_storage' });
+  });
+
+  it('takes static tokens from AUTH_STATIC_TOKENS', () => {
+    const tokens = { t1: { project_id: 'p1', roles: ['member'] } };
+    const config = loadConfig({ AUTH_STATIC_TOKENS: JSON.stringify(tokens) });
+    expect(config.auth).toEqual({ strategy: 'static', tokens, demoTokens: false });
+  });
+
+  it('refuses production with static auth and no tokens, saying why', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_STATIC_TOKENS/);
+  });
+
+  it('turns the demo seed off in production', () => {
+    const config = loadConfig({ NODE_ENV: 'production', AUTH_STATIC_TOKENS: '{"t":{"project_id":"p"}}' });
+    expect(config.demoSeed).toBe(false);
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'postgres://x/y' }, /DATABASE_URL/],
+    [{ DATABASE_URL: 'mysql://root@host:3306/' }, /must name a database/],
+    [{ DATABASE_URL: 'sqlite:' }, /file path/],
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ DB_MIGRATE: 'perhaps' }, /DB_MIGRATE/],
+    [{ AUTH_STATIC_TOKENS: '{not json' }, /not valid JSON/],
+    [{ AUTH_STATIC_TOKENS: '{"t":{"roles":["admin"]}}' }, /project_id/],
+    [{ AUTH_STATIC_TOKENS: '[]' }, /JSON object/],
+  ])('rejects %j with a message naming the problem', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
