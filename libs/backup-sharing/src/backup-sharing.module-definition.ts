@@ -4,9 +4,11 @@ import { DataSource } from 'typeorm';
 import { BackupSharingModuleExtras, BackupSharingModuleOptions } from './backup-sharing.options';
 import { BackupSharingEntity } from './persistence/backup-sharing.entity';
 import { BackupSharingRepository } from './persistence/backup-sharing.repository';
+import { BackupSharingEventEntity } from './events/backup-sharing-event.entity';
+import { BackupSharingOutbox } from './events/backup-sharing-outbox.repository';
 
 /** Entities to add to the host's data source (also registered through `forFeature`). */
-export const backupSharingEntities = [BackupSharingEntity];
+export const backupSharingEntities = [BackupSharingEntity, BackupSharingEventEntity];
 
 /** The module uses the host's data source, named by `dataSource`; it never opens a connection. */
 function withPersistence(definition: DynamicModule, extras: BackupSharingModuleExtras): DynamicModule {
@@ -19,6 +21,11 @@ function withPersistence(definition: DynamicModule, extras: BackupSharingModuleE
       {
         provide: BackupSharingRepository,
         useFactory: (dataSource: DataSource) => new BackupSharingRepository(dataSource),
+        inject: [getDataSourceToken(extras.dataSource)],
+      },
+      {
+        provide: BackupSharingOutbox,
+        useFactory: (dataSource: DataSource) => new BackupSharingOutbox(dataSource),
         inject: [getDataSourceToken(extras.dataSource)],
       },
     ],

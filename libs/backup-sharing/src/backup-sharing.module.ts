@@ -3,6 +3,8 @@ import { BackupSharingController } from './backup-sharing.controller';
 import { BackupSharingConfigurableModule, BACKUP_SHARING_OPTIONS } from './backup-sharing.module-definition';
 import { BackupSharingModuleOptions } from './backup-sharing.options';
 import { BackupSharingService } from './backup-sharing.service';
+import { BackupSharingEventDispatcher } from './events/backup-sharing-event.dispatcher';
+import { BackupSharingEvents } from './events/backup-sharing-events';
 import { ProjectScopeGuard } from './auth/project-scope.guard';
 import { TokenVerifier } from './auth/token-verifier.port';
 import { FaultFilter } from './http/fault.filter';
@@ -37,12 +39,14 @@ function port<K extends 'backupCatalog' | 'tokenVerifier'>(option: K, methods: s
   controllers: [BackupSharingController],
   providers: [
     BackupSharingService,
+    BackupSharingEvents,
+    BackupSharingEventDispatcher,
     ProjectScopeGuard,
     FaultFilter,
     { provide: BackupCatalog, useFactory: port('backupCatalog', ['findOwned', 'describe']), inject: [BACKUP_SHARING_OPTIONS] },
     { provide: TokenVerifier, useFactory: port('tokenVerifier', ['verify']), inject: [BACKUP_SHARING_OPTIONS] },
   ],
-  exports: [BackupSharingService, ProjectScopeGuard, FaultFilter, TokenVerifier, BACKUP_SHARING_OPTIONS],
+  exports: [BackupSharingService, BackupSharingEvents, BackupSharingEventDispatcher, ProjectScopeGuard, FaultFilter, TokenVerifier, BACKUP_SHARING_OPTIONS],
 })
 export class BackupSharingModule extends BackupSharingConfigurableModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

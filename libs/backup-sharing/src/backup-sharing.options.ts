@@ -17,6 +17,48 @@ export interface BackupSharingModuleOptions {
    * @default 'admin'
    */
   adminRole?: string;
+  /** Delivery of `backup_sharing.created` / `backup_sharing.canceled` events from the outbox. */
+  events?: BackupSharingEventOptions;
+}
+
+export interface BackupSharingEventOptions {
+  /**
+   * Run the dispatcher in this process. Turn it off in processes that should only write (the
+   * events are then delivered by the instances that dispatch).
+   * @default true
+   */
+  dispatch?: boolean;
+  /**
+   * How often the outbox is read for events of other instances or earlier runs.
+   * @default 1000
+   */
+  pollIntervalMs?: number;
+  /**
+   * Events claimed per round.
+   * @default 100
+   */
+  batchSize?: number;
+  /**
+   * How long a claim lasts: after a crash, another instance delivers the claimed events once it
+   * has lapsed. Longer than the slowest listener.
+   * @default 30000
+   */
+  leaseMs?: number;
+  /**
+   * How long delivered events are kept before they are purged.
+   * @default 604800000 (7 days)
+   */
+  retentionMs?: number;
+  /**
+   * How often delivered events are purged.
+   * @default 3600000 (1 hour)
+   */
+  purgeIntervalMs?: number;
+  /**
+   * Name of this instance in the outbox's claims.
+   * @default "<hostname>:<pid>:<random>"
+   */
+  instanceId?: string;
 }
 
 /** Registration-time settings that cannot come from an async factory. */

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { BACKUP_SHARING_OPTIONS } from './backup-sharing.module-definition';
 import { BackupSharingModuleOptions, DEFAULT_MAX_SHARES_PER_BACKUP } from './backup-sharing.options';
@@ -20,6 +20,7 @@ import {
   SharingPage,
 } from './persistence/backup-sharing.repository';
 import { BackupCatalog, CatalogBackup } from './ports/backup-catalog.port';
+import { BackupSharingEventDispatcher } from './events/backup-sharing-event.dispatcher';
 
 /**
  * The rules of backup sharing. Knows nothing of HTTP: callers pass the acting project (already
@@ -33,12 +34,18 @@ export class BackupSharingService {
     private readonly sharings: BackupSharingRepository,
     private readonly catalog: BackupCatalog,
     @Inject(BACKUP_SHARING_OPTIONS) options: BackupSharingModuleOptions,
+    @Optional() private readonly dispatcher?: BackupSharingEventDispatcher,
   ) {
     this.maxSharesPerBackup = options.maxSharesPerBackup ?? DEFAULT_MAX_SHARES_PER_BACKUP;
   }
 
   /** Shares a backup of `projectId` with each target, all or none; results in request order. */
-  async share(projectId: string, backupId: string, toProjectIds: string[]): Promise<BackupSharing[]> {
+  async share(
+    projectId: string,
+    backupId: string,
+    toProjectIds: string[],
+    requestId: string | null = null,
+  ): Promise<BackupSharing[]> {
     if (toProjectIds.includes(projectId)) {
       throw new InvalidShareTargetError(`A backup cannot be shared with its own project ${projectId}.`);
     }
@@ -59,7 +66,7 @@ export class BackupSharingService {
       throw new BackupNotShareableError(`Backup ${backupId} is encrypted; encrypted backups cannot be shared.`, 'BackupSharing.BackupEncrypted');
     }
 
-    const now = new Date();
+    const change = { at: new Date(), requestId };
     const rows = await this.sharings.shareBackup(projectId, backupId, (activeTargets) => {
       const already = toProjectIds.filter((id) => activeTargets.includes(id));
       if (already.length > 0) throw new AlreadySharedError(backupId, already);
@@ -76,13 +83,14 @@ export class BackupSharingService {
           fromProjectId: projectId,
           toProjectId,
           active: 1,
-          createdAt: now,
-          updatedAt: now,
+          createdAt: change.at,
+          updatedAt: change.at,
           deletedAt: null,
           ...copyOf(backup),
         }),
       );
-    });
+    }, change);
+    this.dispatcher?.nudge();
     return rows.map(toSharing);
   }
 
@@ -103,8 +111,11 @@ export class BackupSharingService {
   }
 
   /** Cancels one sharing; only the owner may, the recipient is refused, anyone else sees nothing. */
-  async cancel(projectId: string, id: string): Promise<void> {
-    if (await this.sharings.cancelOwned(projectId, id, new Date())) return;
+  async cancel(projectId: string, id: string, requestId: string | null = null): Promise<void> {
+    if (await this.sharings.cancelOwned(projectId, id, { at: new Date(), requestId })) {
+      this.dispatcher?.nudge();
+      return;
+    }
     if (await this.sharings.isRecipientOf(projectId, id)) {
       throw new NotAuthorizedError(`Backup sharing ${id} can be canceled only by the project that shared it.`);
     }
@@ -112,9 +123,9 @@ export class BackupSharingService {
   }
 
   /** Cancels every sharing of a backup the project owns; returns how many there were. */
-  async cancelAllOfBackup(projectId: string, backupId: string): Promise<number> {
+  async cancelAllOfBackup(projectId: string, backupId: string, requestId: string | null = null): Promise<number> {
     if (!(await this.catalog.findOwned(projectId, backupId))) throw new BackupNotFoundError(backupId);
-    return this.sharings.cancelAllOfBackup(projectId, backupId, new Date());
+    return this.cancelEverySharing(projectId, backupId, requestId);
   }
 
   /** For the host: may `projectId` read `backupId` because it was shared with it? */
@@ -128,8 +139,14 @@ export class BackupSharingService {
   }
 
   /** For the host: a backup was deleted; its sharings end with it. */
-  async backupDeleted(ownerProjectId: string, backupId: string): Promise<void> {
-    await this.sharings.cancelAllOfBackup(ownerProjectId, backupId, new Date());
+  async backupDeleted(ownerProjectId: string, backupId: string, requestId: string | null = null): Promise<void> {
+    await this.cancelEverySharing(ownerProjectId, backupId, requestId);
+  }
+
+  private async cancelEverySharing(ownerProjectId: string, backupId: string, requestId: string | null): Promise<number> {
+    const canceled = await this.sharings.cancelAllOfBackup(ownerProjectId, backupId, { at: new Date(), requestId });
+    if (canceled > 0) this.dispatcher?.nudge();
+    return canceled;
   }
 
   /** One catalog call for the whole page, never one per row. */

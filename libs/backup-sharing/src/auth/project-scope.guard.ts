@@ -3,12 +3,15 @@ import { BACKUP_SHARING_OPTIONS } from '../backup-sharing.module-definition';
 import { BackupSharingModuleOptions, DEFAULT_ADMIN_ROLE } from '../backup-sharing.options';
 import { InvalidRequestError, NotAuthenticatedError, NotAuthorizedError } from '../backup-sharing.errors';
 import { Identity, TokenVerifier } from './token-verifier.port';
+import { requestIdOf } from '../http/request-id.middleware';
 
 /** The authenticated caller and the project it acts for (the `{project_id}` of the path). */
 export interface Caller {
   projectId: string;
   identity: Identity;
   isAdmin: boolean;
+  /** `X-Openstack-Request-Id` of the request, recorded with the changes it makes. */
+  requestId: string | null;
 }
 
 const CALLER = Symbol.for('backup-sharing.caller');
@@ -48,7 +51,7 @@ export class ProjectScopeGuard implements CanActivate {
     if (identity.projectId !== projectId && !isAdmin) {
       throw new NotAuthorizedError(`The token is not scoped to project ${projectId}.`);
     }
-    const caller: Caller = { projectId, identity, isAdmin };
+    const caller: Caller = { projectId, identity, isAdmin, requestId: requestIdOf(request) ?? null };
     request[CALLER] = caller;
     return true;
   }

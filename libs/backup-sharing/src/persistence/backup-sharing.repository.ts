@@ -1,6 +1,10 @@
 import { DataSource, EntityManager, QueryFailedError, SelectQueryBuilder } from 'typeorm';
 import { AlreadySharedError, ConcurrentChangeError, InvalidRequestError } from '../backup-sharing.errors';
+import { randomUUID } from 'node:crypto';
 import { BackupSharingEntity } from './backup-sharing.entity';
+import { inTransaction, supportsRowLocks } from './transaction';
+import { BackupSharingEventEntity } from '../events/backup-sharing-event.entity';
+import { BACKUP_SHARING_CANCELED, BACKUP_SHARING_CREATED, BackupSharingEventType } from '../events/backup-sharing.event';
 
 export const SORT_KEYS = ['created_at', 'updated_at', 'id', 'name', 'status', 'size'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -48,15 +52,42 @@ export interface BackupCopy {
 
 const ALIAS = 's';
 
+/** When a change happens and which request made it, for the rows and their events. */
+export interface ChangeContext {
+  at: Date;
+  requestId: string | null;
+}
+
+/** The outbox rows of a change, written by the change's own transaction. */
+async function recordEvents(
+  manager: EntityManager,
+  type: BackupSharingEventType,
+  sharings: BackupSharingEntity[],
+  change: ChangeContext,
+): Promise<void> {
+  if (sharings.length === 0) return;
+  await manager.insert(
+    BackupSharingEventEntity,
+    sharings.map((sharing) => ({
+      eventId: randomUUID(),
+      type,
+      sharingId: sharing.id,
+      backupId: sharing.backupId,
+      fromProjectId: sharing.fromProjectId,
+      toProjectId: sharing.toProjectId,
+      occurredAt: change.at,
+      requestId: change.requestId,
+      attempts: 0,
+    })),
+  );
+}
+
 /**
  * Every query of the sharings table. Each method takes the caller's project and puts it in the
  * WHERE clause: no row is read by bare ID and checked afterwards, so "not yours" and "not there"
  * cannot be told apart.
  */
 export class BackupSharingRepository {
-  /** Tail of the SQLite transaction queue (see `transaction`). */
-  private sqliteQueue: Promise<unknown> = Promise.resolve();
-
   constructor(private readonly dataSource: DataSource) {}
 
   /**
@@ -68,9 +99,10 @@ export class BackupSharingRepository {
     ownerProjectId: string,
     backupId: string,
     decide: (activeTargets: string[]) => BackupSharingEntity[],
+    change: ChangeContext,
   ): Promise<BackupSharingEntity[]> {
     try {
-      return await this.transaction(async (manager) => {
+      return await inTransaction(this.dataSource, async (manager) => {
         const query = manager
           .createQueryBuilder(BackupSharingEntity, ALIAS)
           .select(`${ALIAS}.toProjectId`)
@@ -79,10 +111,11 @@ export class BackupSharingRepository {
             ownerProjectId,
           });
         // SQLite serialises writers by itself and has no row locks.
-        if (this.supportsRowLocks()) query.setLock('pessimistic_write');
+        if (supportsRowLocks(this.dataSource)) query.setLock('pessimistic_write');
         const active = await query.getMany();
         const rows = decide(active.map((row) => row.toProjectId));
         await manager.insert(BackupSharingEntity, rows);
+        await recordEvents(manager, BACKUP_SHARING_CREATED, rows, change);
         return rows;
       });
     } catch (error) {
@@ -129,15 +162,23 @@ export class BackupSharingRepository {
     return this.filtered(projectId, filters).getCount();
   }
 
-  /** Cancels a sharing the project owns; `false` when there is no such active sharing. */
-  async cancelOwned(ownerProjectId: string, id: string, now: Date): Promise<boolean> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(BackupSharingEntity)
-      .set({ active: null, deletedAt: now, updatedAt: now })
-      .where('id = :id AND from_project_id = :ownerProjectId AND active = 1', { id, ownerProjectId })
-      .execute();
-    return (result.affected ?? 0) > 0;
+  /**
+   * Cancels a sharing the project owns; `false` when there is no such active sharing. The
+   * conditional UPDATE decides races: of concurrent cancels exactly one changes the row.
+   */
+  async cancelOwned(ownerProjectId: string, id: string, change: ChangeContext): Promise<boolean> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .update(BackupSharingEntity)
+        .set({ active: null, deletedAt: change.at, updatedAt: change.at })
+        .where('id = :id AND from_project_id = :ownerProjectId AND active = 1', { id, ownerProjectId })
+        .execute();
+      if ((result.affected ?? 0) === 0) return false;
+      const canceled = await manager.findOneByOrFail(BackupSharingEntity, { id, fromProjectId: ownerProjectId });
+      await recordEvents(manager, BACKUP_SHARING_CANCELED, [canceled], change);
+      return true;
+    });
   }
 
   /** Whether the project receives this active sharing (and so may see but not cancel it). */
@@ -148,15 +189,31 @@ export class BackupSharingRepository {
     return found;
   }
 
-  /** Cancels every active sharing of one backup, in one statement. */
-  async cancelAllOfBackup(ownerProjectId: string, backupId: string, now: Date): Promise<number> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(BackupSharingEntity)
-      .set({ active: null, deletedAt: now, updatedAt: now })
-      .where('backup_id = :backupId AND from_project_id = :ownerProjectId AND active = 1', { backupId, ownerProjectId })
-      .execute();
-    return result.affected ?? 0;
+  /**
+   * Cancels every active sharing of one backup in one UPDATE, and records one event per sharing.
+   * The rows are read (and on MySQL locked) first so that the events name exactly the sharings
+   * the UPDATE ends, even while another request shares the same backup.
+   */
+  async cancelAllOfBackup(ownerProjectId: string, backupId: string, change: ChangeContext): Promise<number> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const query = manager
+        .createQueryBuilder(BackupSharingEntity, ALIAS)
+        .where(`${ALIAS}.backupId = :backupId AND ${ALIAS}.fromProjectId = :ownerProjectId AND ${ALIAS}.active = 1`, {
+          backupId,
+          ownerProjectId,
+        });
+      if (supportsRowLocks(this.dataSource)) query.setLock('pessimistic_write');
+      const active = await query.getMany();
+      if (active.length === 0) return 0;
+      await manager
+        .createQueryBuilder()
+        .update(BackupSharingEntity)
+        .set({ active: null, deletedAt: change.at, updatedAt: change.at })
+        .where('id IN (:...ids) AND active = 1', { ids: active.map((row) => row.id) })
+        .execute();
+      await recordEvents(manager, BACKUP_SHARING_CANCELED, active, change);
+      return active.length;
+    });
   }
 
   isSharedWith(backupId: string, projectId: string): Promise<boolean> {
@@ -173,22 +230,6 @@ export class BackupSharingRepository {
       .set(copy)
       .where('backup_id = :backupId AND from_project_id = :ownerProjectId AND active = 1', { backupId, ownerProjectId })
       .execute();
-  }
-
-  /**
-   * TypeORM gives every caller the same single SQLite connection, so two transactions in flight
-   * would interleave their statements inside one BEGIN. On SQLite they run one after another;
-   * MySQL gives each its own pooled connection and row locks.
-   */
-  private transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (this.supportsRowLocks()) return this.dataSource.transaction(work);
-    const run = this.sqliteQueue.then(() => this.dataSource.transaction(work));
-    this.sqliteQueue = run.catch(() => undefined);
-    return run;
-  }
-
-  private supportsRowLocks(): boolean {
-    return ['mysql', 'mariadb'].includes(this.dataSource.options.type);
   }
 
   private scoped(manager: EntityManager, projectId: string, shareToMe?: boolean): SelectQueryBuilder<BackupSharingEntity> {
