@@ -1,12 +1,11 @@
 import { INestApplication, LogLevel, Logger } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { FaultFilter, SECURITY_SCHEME, assignRequestId } from '../libs/backup-sharing/src';
+import { FaultFilter, assignRequestId } from '../libs/backup-sharing/src';
 import { AppModule } from './app.module';
 import { seedDemoBackups } from './backups/demo-seed';
 import { HostConfig } from './config/host.config';
-import { DEMO_TOKENS } from './config/demo-tokens';
+import { setupSwaggerUi } from './docs/openapi.document';
 
 type NodeRequest = { method?: string; originalUrl?: string; url?: string };
 type NodeResponse = { statusCode: number; setHeader(name: string, value: string): unknown; on(event: 'finish', listener: () => void): unknown };
@@ -36,26 +35,8 @@ export async function createApp(
   app.useGlobalFilters(new FaultFilter(app.get(HttpAdapterHost)));
   app.enableShutdownHooks();
 
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApiConfig(config)), {
-    jsonDocumentUrl: 'docs-json',
-    swaggerOptions: { persistAuthorization: true },
-  });
+  setupSwaggerUi(app, config);
 
   if (config.demoSeed) await seedDemoBackups(app.get(DataSource));
   return app;
-}
-
-function openApiConfig(config: HostConfig) {
-  const tokens = config.auth.demoTokens
-    ? '\n\nDemo tokens (Authorize → X-Auth-Token):\n' +
-      Object.entries(DEMO_TOKENS)
-        .map(([token, entry]) => `- \`${token}\`: project \`${entry.project_id}\` (${entry.roles?.join(', ')})`)
-        .join('\n')
-    : '';
-  return new DocumentBuilder()
-    .setTitle('Block storage API (demo) with backup sharing')
-    .setDescription(`Volume Backup Service v2 backup sharing, mounted in a miniature block-storage API.${tokens}`)
-    .setVersion('2')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Auth-Token' }, SECURITY_SCHEME)
-    .build();
 }

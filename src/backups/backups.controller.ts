@@ -1,17 +1,23 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import {
   BackupNotFoundError,
   Caller,
   CurrentCaller,
   NotAuthorizedError,
   ProjectScopeGuard,
-  SECURITY_SCHEME,
   isUuid,
   toSharedBackupView,
   validationPipe,
 } from '../../libs/backup-sharing/src';
 import { BackupActionRequest, CreateBackupRequest } from './backup.dto';
+import {
+  ApiBackupAction,
+  ApiBackupsController,
+  ApiCreateBackup,
+  ApiDeleteBackup,
+  ApiListBackups,
+  ApiShowBackup,
+} from './backups.api-docs';
 import { BackupsService } from './backups.service';
 import { BackupEntity } from './backup.entity';
 import { toCatalogBackup } from './backup-catalog.adapter';
@@ -21,8 +27,7 @@ function view(backup: BackupEntity) {
 }
 
 /** A subset of Cinder's v2 backups API, enough to exercise sharing end to end. */
-@ApiTags('Backups')
-@ApiSecurity(SECURITY_SCHEME)
+@ApiBackupsController()
 @Controller('v2/:project_id/backups')
 @UseGuards(ProjectScopeGuard)
 @UsePipes(validationPipe)
@@ -31,7 +36,7 @@ export class BackupsController {
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Create a backup (available at once in the demo)' })
+  @ApiCreateBackup()
   async create(@CurrentCaller() caller: Caller, @Body() body: CreateBackupRequest, @Req() request: { protocol?: string; headers: Record<string, unknown> }) {
     const backup = await this.backups.create(caller.projectId, body.backup);
     const base = `${request.protocol ?? 'http'}://${String(request.headers.host ?? 'localhost')}`;
@@ -48,27 +53,27 @@ export class BackupsController {
   }
 
   @Get('detail')
-  @ApiOperation({ summary: "List the project's backups" })
+  @ApiListBackups()
   async list(@CurrentCaller() caller: Caller) {
     return { backups: (await this.backups.list(caller.projectId)).map(view) };
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Show a backup (also to projects it is shared with)' })
+  @ApiShowBackup()
   async get(@CurrentCaller() caller: Caller, @Param('id') id: string) {
     return { backup: view(await this.backups.get(caller.projectId, validId(id))) };
   }
 
   @Delete(':id')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Delete a backup; its sharings end with it' })
+  @ApiDeleteBackup()
   async delete(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<void> {
     await this.backups.delete(caller.projectId, validId(id));
   }
 
   @Post(':id/action')
   @HttpCode(202)
-  @ApiOperation({ summary: 'os-reset_status (admin role only)' })
+  @ApiBackupAction()
   async action(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() body: BackupActionRequest): Promise<void> {
     if (!caller.isAdmin) throw new NotAuthorizedError('os-reset_status is allowed to the admin role only.');
     await this.backups.resetStatus(caller.projectId, validId(id), body['os-reset_status'].status);

@@ -13,7 +13,6 @@ import {
   UsePipes,
   ValidationPipe,
 } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ValidationError } from 'class-validator';
 import { BackupNotFoundError, InvalidRequestError, ShareNotFoundError } from './backup-sharing.errors';
 import { BackupSharingService } from './backup-sharing.service';
@@ -31,6 +30,15 @@ import { toCreatedSharingView, toSharingDetailView } from './dto/backup-sharing.
 import { FaultFilter } from './http/fault.filter';
 import { nextPageLink } from './http/next-page-link';
 import { isUuid } from './dto/uuid';
+import {
+  ApiBackupSharingController,
+  ApiCancelSharing,
+  ApiCancelSharingsOfBackup,
+  ApiCountSharings,
+  ApiListSharings,
+  ApiShareBackup,
+  ApiShowSharing,
+} from './http/backup-sharing.api-docs';
 
 /** Validation errors become one readable 400 message, in the fault shape. */
 export const validationPipe = new ValidationPipe({
@@ -42,10 +50,7 @@ function messagesOf(errors: ValidationError[]): string[] {
   return errors.flatMap((error) => [...Object.values(error.constraints ?? {}), ...messagesOf(error.children ?? [])]);
 }
 
-export const SECURITY_SCHEME = 'X-Auth-Token';
-
-@ApiTags('Backup sharing')
-@ApiSecurity(SECURITY_SCHEME)
+@ApiBackupSharingController()
 @Controller('v2/:project_id/os-vendor-backup-sharing')
 @UseGuards(ProjectScopeGuard)
 @UseFilters(FaultFilter)
@@ -55,16 +60,14 @@ export class BackupSharingController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Share a backup with other projects' })
-  @ApiOkResponse({ type: ShareBackupResponse })
+  @ApiShareBackup()
   async share(@CurrentCaller() caller: Caller, @Body() body: ShareBackupRequest): Promise<ShareBackupResponse> {
     const created = await this.sharings.share(caller.projectId, body.shared.backup_id, body.shared.to_project_ids);
     return { shared: created.map(toCreatedSharingView) };
   }
 
   @Get('detail')
-  @ApiOperation({ summary: 'List backup sharings' })
-  @ApiOkResponse({ type: ListSharingsResponse })
+  @ApiListSharings()
   async list(
     @CurrentCaller() caller: Caller,
     @Query() query: ListSharingsQuery,
@@ -80,15 +83,13 @@ export class BackupSharingController {
   }
 
   @Get('count')
-  @ApiOperation({ summary: 'Count backup sharings' })
-  @ApiOkResponse({ type: CountSharingsResponse })
+  @ApiCountSharings()
   async count(@CurrentCaller() caller: Caller, @Query() query: SharingFiltersQuery): Promise<CountSharingsResponse> {
     return { count: await this.sharings.count(caller.projectId, query.toFilters()) };
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Show a backup sharing' })
-  @ApiOkResponse({ type: GetSharingResponse })
+  @ApiShowSharing()
   async get(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<GetSharingResponse> {
     // A malformed ID names no sharing: the same 404 as an unknown one, without a query.
     if (!isUuid(id)) throw new ShareNotFoundError(id);
@@ -97,8 +98,7 @@ export class BackupSharingController {
 
   @Delete(':id')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Cancel a backup sharing, or every sharing of a backup (is_backup_id=true)' })
-  @ApiOkResponse({ description: 'Canceled; no body.' })
+  @ApiCancelSharing()
   async cancel(@CurrentCaller() caller: Caller, @Param('id') id: string, @Query() query: CancelSharingQuery): Promise<void> {
     if (query.is_backup_id) return this.cancelAllOfBackup(caller, id);
     if (!isUuid(id)) throw new ShareNotFoundError(id);
@@ -107,8 +107,7 @@ export class BackupSharingController {
 
   @Delete()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Cancel every sharing of a backup (collection form, ?backup_id=)' })
-  @ApiOkResponse({ description: 'Canceled; no body.' })
+  @ApiCancelSharingsOfBackup()
   async cancelByBackup(@CurrentCaller() caller: Caller, @Query() query: CancelBackupSharingsQuery): Promise<void> {
     if (!query.backup_id) {
       throw new InvalidRequestError(

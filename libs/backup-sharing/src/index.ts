@@ -23,7 +23,17 @@ export { Caller, CurrentCaller, ProjectScopeGuard } from './auth/project-scope.g
 export { FAULT_NAMES, FaultFilter, toFault } from './http/fault.filter';
 export { REQUEST_ID_HEADER, RequestIdMiddleware, assignRequestId, requestIdOf } from './http/request-id.middleware';
 export { backupSharingMigrations } from './persistence/backup-sharing.migrations';
-export { SECURITY_SCHEME, validationPipe } from './backup-sharing.controller';
+export { validationPipe } from './backup-sharing.controller';
+export { ApiProjectScope, BACKUP_SHARING_TAG, SECURITY_SCHEME } from './http/backup-sharing.api-docs';
+export { ApiFaults, FaultDoc, FaultDocs, FaultExample, JSON_BODY_FAULTS, PROJECT_SCOPED_FAULTS, mergeFaultDocs } from './http/fault.api-docs';
+export {
+  BACKUP_SHARING_SECURITY_SCHEME,
+  backupSharingDocumentConfig,
+  createBackupSharingDocument,
+  pathParametersFirst,
+  withBackupSharingDocs,
+} from './http/backup-sharing.openapi';
+export { FAULT_TYPES, FaultDetail, FaultStatus, faultBody } from './dto/fault.response';
 export { formatTimestamp, toSharedBackupView } from './dto/backup-sharing.mapper';
 export { isUuid } from './dto/uuid';
 export * from './dto/backup-sharing.response';

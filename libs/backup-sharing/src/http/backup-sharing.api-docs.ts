@@ -1,0 +1,364 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { PROJECT_ID_PATTERN } from '../auth/project-scope.guard';
+import {
+  CountSharingsResponse,
+  GetSharingResponse,
+  ListSharingsResponse,
+  ShareBackupResponse,
+} from '../dto/backup-sharing.response';
+import { ShareBackupRequest } from '../dto/share-backup.request';
+import { ApiFaults, FaultDoc, FaultExample, JSON_BODY_FAULTS, PROJECT_SCOPED_FAULTS, mergeFaultDocs } from './fault.api-docs';
+
+// The OpenAPI description of the module's routes, kept out of the controller so that it stays
+// thin. Texts follow backup-sharing-api.md; examples use the IDs of its examples (which the demo
+// host seeds), so that Swagger UI trials work as they are pre-filled.
+
+/** Name of the API-key security scheme (`X-Auth-Token` header) the operations require. */
+export const SECURITY_SCHEME = 'X-Auth-Token';
+export const BACKUP_SHARING_TAG = 'Backup sharing';
+
+const EXAMPLE_PROJECT = 'c13f5220dc1949b0b741ea81a7cd5554';
+const EXAMPLE_TARGET = '722513ed0a324dadaabe5b2d0fe848c9';
+const EXAMPLE_BACKUP = '066b1e37-9305-4057-97e5-2e99b21fc71d';
+const EXAMPLE_SHARING = 'e842bf23-1e05-4c2c-b0f9-25222f4686da';
+const EXAMPLE_TIME = '2017-08-22T08:43:16.699374';
+
+const EXAMPLE_BACKUP_VIEW = {
+  id: EXAMPLE_BACKUP,
+  name: 'db-nightly',
+  description: 'Demo backup "db-nightly"',
+  status: 'available',
+  size: 10,
+  volume_id: '5024a06e-6990-4f12-9dcc-8fe26b01a710',
+  availability_zone: 'az1',
+  snapshot_id: null,
+  container: 'backups',
+  object_count: 4,
+  fail_reason: null,
+  created_at: EXAMPLE_TIME,
+  updated_at: EXAMPLE_TIME,
+  data_timestamp: EXAMPLE_TIME,
+  has_dependent_backups: false,
+  is_incremental: false,
+  service_metadata: null,
+};
+
+const EXAMPLE_SHARING_FIELDS = {
+  id: EXAMPLE_SHARING,
+  backup_id: EXAMPLE_BACKUP,
+  from_project_id: EXAMPLE_PROJECT,
+  to_project_id: EXAMPLE_TARGET,
+  created_at: EXAMPLE_TIME,
+  updated_at: EXAMPLE_TIME,
+};
+
+/**
+ * On a controller whose path holds `:project_id`: the `X-Auth-Token` requirement and the
+ * `project_id` path parameter, pre-filled with the example project so that Swagger UI's
+ * "Try it out" needs no typing. Exported for host controllers scoped the same way.
+ */
+export function ApiProjectScope(): ClassDecorator & MethodDecorator {
+  return applyDecorators(
+    ApiSecurity(SECURITY_SCHEME),
+    ApiParam({
+      name: 'project_id',
+      description:
+        "The caller's project: the token must be scoped to it (or hold the admin role). " +
+        `1 to 64 letters, digits, "-" and "_". The example is the demo host's owner project.`,
+      // In the schema: @nestjs/swagger drops a parameter-level `example` when a schema is given.
+      schema: { type: 'string', pattern: PROJECT_ID_PATTERN.source, example: EXAMPLE_PROJECT },
+    }),
+  );
+}
+
+/** The controller: its tag, security scheme and `project_id`. */
+export function ApiBackupSharingController(): ClassDecorator {
+  return applyDecorators(ApiTags(BACKUP_SHARING_TAG), ApiProjectScope());
+}
+
+const SHARING_NOT_FOUND: FaultExample = {
+  summary: 'Unknown sharing, one of another project, or already canceled',
+  message: `Backup sharing ${EXAMPLE_SHARING} could not be found.`,
+  error_code: 'BackupSharing.ShareNotFound',
+};
+
+const BACKUP_NOT_FOUND: FaultExample = {
+  summary: "The backup does not exist or is not the caller's",
+  message: `Backup ${EXAMPLE_BACKUP} could not be found.`,
+  error_code: 'BackupSharing.BackupNotFound',
+};
+
+const BAD_BOOLEAN: FaultExample = {
+  summary: 'A boolean query value other than true, false, 1, 0',
+  message: 'is_backup_id must be true, false, 1 or 0.',
+  error_code: 'BackupSharing.InvalidRequest',
+};
+
+export function ApiShareBackup(): MethodDecorator {
+  return applyDecorators(
+    ApiOperation({
+      operationId: 'shareBackup',
+      summary: 'Share a backup with other projects',
+      description: [
+        "Shares one backup of the caller's project with 1 to 10 other projects, one sharing each.",
+        '',
+        '- `shared.backup_id`: required, the UUID of a backup the caller\'s project owns.',
+        '- `shared.to_project_ids`: required, 1 to 10 project IDs (1 to 64 letters, digits, `-` and `_`).',
+        '',
+        'Answers **200** (never 201) with `{"shared": [...]}`: an **array** with one sharing per target project, ' +
+          'in the order of the request, each with `deleted: null` and `deleted_at: null`.',
+        '',
+        '**All or nothing**: either every target gets a sharing, or none does and nothing is written. ' +
+          'Each rule is a clear 4xx:',
+        '',
+        "- the backup does not exist or is not owned by the caller's project → 404;",
+        '- the backup is not `available`, or is encrypted (encrypted backups cannot be shared) → 400;',
+        "- a target is the caller's own project, or appears twice → 400;",
+        '- the backup is already shared with one of the targets → 409 (of two concurrent identical requests, one gets 409);',
+        '- the backup would then be shared with more than 10 projects (configurable limit) → 400.',
+      ].join('\n'),
+    }),
+    ApiExtraModels(ShareBackupRequest),
+    ApiBody({
+      schema: { $ref: getSchemaPath(ShareBackupRequest) },
+      examples: {
+        oneProject: {
+          summary: 'Share with one project',
+          value: { shared: { backup_id: EXAMPLE_BACKUP, to_project_ids: [EXAMPLE_TARGET] } },
+        },
+        twoProjects: {
+          summary: 'Share with two projects (the published example)',
+          value: { shared: { backup_id: EXAMPLE_BACKUP, to_project_ids: [EXAMPLE_TARGET, '722513ed0a324dadaabe5b2d0fe84919'] } },
+        },
+      },
+    }),
+    ApiOkResponse({
+      type: ShareBackupResponse,
+      description: 'Shared: one sharing per target project, in the order of the request.',
+      example: { shared: [{ ...EXAMPLE_SHARING_FIELDS, deleted: null, deleted_at: null }] },
+    }),
+    ApiFaults(
+      mergeFaultDocs(PROJECT_SCOPED_FAULTS, JSON_BODY_FAULTS, {
+        400: {
+          description: 'Missing or invalid fields; the backup is not available or is encrypted; a bad target; over the limit.',
+          examples: [
+            {
+              summary: 'A field is missing or invalid',
+              message: 'shared.backup_id must be a UUID.',
+              error_code: 'BackupSharing.InvalidRequest',
+            },
+            {
+              summary: 'The backup is not available',
+              message: `Backup ${EXAMPLE_BACKUP} is error; only an available backup can be shared.`,
+              error_code: 'BackupSharing.BackupNotAvailable',
+            },
+            {
+              summary: 'The backup is encrypted',
+              message: `Backup ${EXAMPLE_BACKUP} is encrypted; encrypted backups cannot be shared.`,
+              error_code: 'BackupSharing.BackupEncrypted',
+            },
+            {
+              summary: "A target is the caller's own project or is named twice",
+              message: `A backup cannot be shared with its own project ${EXAMPLE_PROJECT}.`,
+              error_code: 'BackupSharing.InvalidTarget',
+            },
+            {
+              summary: 'More projects than the limit',
+              message: `Backup ${EXAMPLE_BACKUP} is shared with 10 project(s); sharing it with 1 more would pass the limit of 10.`,
+              error_code: 'BackupSharing.ShareLimitExceeded',
+            },
+          ],
+        },
+        404: { description: "The backup does not exist or is not the caller's.", examples: [BACKUP_NOT_FOUND] },
+        409: {
+          description: 'The backup is already shared with one of the targets, or a concurrent request changed its sharings.',
+          examples: [
+            {
+              summary: 'Already shared',
+              message: `Backup ${EXAMPLE_BACKUP} is already shared with project(s) ${EXAMPLE_TARGET}.`,
+              error_code: 'BackupSharing.AlreadyShared',
+            },
+            {
+              summary: 'Concurrent change',
+              message: 'The backup sharing was changed by a concurrent request; retry the request.',
+              error_code: 'BackupSharing.ConcurrentChange',
+            },
+          ],
+        },
+      }),
+    ),
+  );
+}
+
+const FILTERS_DESCRIPTION = [
+  '`share_to_me=true`: the sharings whose recipient is the caller\'s project; otherwise the sharings the caller\'s project made.',
+  '',
+  'Filters, all optional: `backup_id`, `from_project_id`, `to_project_id` (exact); the backup\'s `volume_id`, `status`, ' +
+    '`availability_zone` (exact; the spelling `avalilability_zone` of the published documentation is the same filter); ' +
+    "`name`, a case-insensitive substring of the backup's name. Boolean values: `true`/`false`/`1`/`0`, any case.",
+].join('\n');
+
+const BAD_QUERY: FaultDoc = {
+  description: 'A query value is invalid.',
+  examples: [{ ...BAD_BOOLEAN, message: 'share_to_me must be true, false, 1 or 0.' }],
+};
+
+export function ApiListSharings(): MethodDecorator {
+  return applyDecorators(
+    ApiOperation({
+      operationId: 'listBackupSharings',
+      summary: 'List backup sharings',
+      description: [
+        "Lists sharings, each with the shared backup's details (`backup`, read live from the host's backup catalog). " +
+          'No match is `200 {"shared": []}`, never 404.',
+        '',
+        FILTERS_DESCRIPTION,
+        '',
+        'Sort with `sort_key` (`created_at` by default, `updated_at`, `id`, `name`, `status`, `size`) and `sort_dir` ' +
+          '(`desc` by default). Page with `limit` (1 to 1000, default 1000), `offset`, and `marker` (the ID of the last ' +
+          'sharing of the previous page). When a page is full and more rows may follow, `shared_links` holds the absolute ' +
+          'URL of the next page (`rel: next`): follow it until it is absent.',
+      ].join('\n'),
+    }),
+    ApiOkResponse({
+      type: ListSharingsResponse,
+      description: 'The page of sharings; `shared_links` only when more rows may follow.',
+      example: { shared: [{ ...EXAMPLE_SHARING_FIELDS, backup: EXAMPLE_BACKUP_VIEW }] },
+    }),
+    ApiFaults(
+      mergeFaultDocs(PROJECT_SCOPED_FAULTS, {
+        400: {
+          ...BAD_QUERY,
+          examples: [
+            ...BAD_QUERY.examples,
+            { summary: 'A limit out of range', message: 'limit must be a whole number from 1 to 1000.', error_code: 'BackupSharing.InvalidRequest' },
+          ],
+        },
+      }),
+    ),
+  );
+}
+
+export function ApiCountSharings(): MethodDecorator {
+  return applyDecorators(
+    ApiOperation({
+      operationId: 'countBackupSharings',
+      summary: 'Count backup sharings',
+      description: `Counts the sharings the list would return: the same filters, without sort and paging.\n\n${FILTERS_DESCRIPTION}`,
+    }),
+    ApiOkResponse({ type: CountSharingsResponse, description: 'The number of matching sharings.', example: { count: 2 } }),
+    ApiFaults(mergeFaultDocs(PROJECT_SCOPED_FAULTS, { 400: BAD_QUERY })),
+  );
+}
+
+export function ApiShowSharing(): MethodDecorator {
+  return applyDecorators(
+    ApiOperation({
+      operationId: 'showBackupSharing',
+      summary: 'Show a backup sharing',
+      description:
+        "Shows one sharing with the shared backup's details (`backup`). Visible to the owner project and to the " +
+        'recipient project; to every other project it does not exist (404), so existence never leaks across projects.',
+    }),
+    ApiParam({ name: 'id', description: 'The sharing ID.', schema: { type: 'string', format: 'uuid', example: EXAMPLE_SHARING } }),
+    ApiOkResponse({
+      type: GetSharingResponse,
+      description: 'The sharing.',
+      example: { shared: { ...EXAMPLE_SHARING_FIELDS, backup: EXAMPLE_BACKUP_VIEW } },
+    }),
+    ApiFaults(
+      mergeFaultDocs(PROJECT_SCOPED_FAULTS, {
+        404: { description: "Unknown sharing, or one the caller's project neither made nor received.", examples: [SHARING_NOT_FOUND] },
+      }),
+    ),
+  );
+}
+
+const CANCELED = 'Canceled. **No body.** The recipient project loses access to the backup at once.';
+
+export function ApiCancelSharing(): MethodDecorator {
+  return applyDecorators(
+    ApiOperation({
+      operationId: 'cancelBackupSharing',
+      summary: 'Cancel a sharing by its ID, or every sharing of a backup (is_backup_id=true)',
+      description: [
+        'Two forms on this path, chosen by the query parameter `is_backup_id` (boolean, default `false`):',
+        '',
+        '- `DELETE /os-vendor-backup-sharing/{sharing_id}` (`is_backup_id` absent or `false`): `{id}` is a **sharing ID**. ' +
+          'The owner project cancels that one sharing. The recipient project gets 403; any other project, ' +
+          'or a sharing already canceled, 404.',
+        "- `DELETE /os-vendor-backup-sharing/{backup_id}?is_backup_id=true`: `{id}` is a **backup ID** of the caller's " +
+          'project; every sharing of that backup is canceled in one statement, 200 also when it had none. ' +
+          "A backup that does not exist or is not the caller's: 404.",
+        '',
+        'The collection form `DELETE /os-vendor-backup-sharing?backup_id={backup_id}` does the same as the second form. ' +
+          'Boolean values: `true`/`false`/`1`/`0`, any case; anything else is a 400. ' +
+          'Canceled sharings are kept for audit and never returned. Of concurrent cancels of one sharing, one gets 200, the others 404.',
+      ].join('\n'),
+    }),
+    ApiParam({
+      name: 'id',
+      description: 'A sharing ID, or with `is_backup_id=true` a backup ID.',
+      schema: { type: 'string', format: 'uuid' },
+      examples: {
+        sharing: { summary: 'A sharing ID (is_backup_id=false)', value: EXAMPLE_SHARING },
+        backup: { summary: 'A backup ID (is_backup_id=true)', value: EXAMPLE_BACKUP },
+      },
+    }),
+    ApiOkResponse({ description: CANCELED }),
+    ApiFaults(
+      mergeFaultDocs(PROJECT_SCOPED_FAULTS, {
+        400: { description: '`is_backup_id` is not a boolean.', examples: [BAD_BOOLEAN] },
+        403: {
+          description: 'The recipient project cancels a sharing: only the owner project may.',
+          examples: [
+            {
+              summary: 'The recipient cancels',
+              message: `Backup sharing ${EXAMPLE_SHARING} can be canceled only by the project that shared it.`,
+              error_code: 'BackupSharing.Forbidden',
+            },
+          ],
+        },
+        404: {
+          description: "Unknown or already canceled sharing, one of another project; with `is_backup_id=true`, a backup that is not the caller's.",
+          examples: [SHARING_NOT_FOUND, BACKUP_NOT_FOUND],
+        },
+      }),
+    ),
+  );
+}
+
+export function ApiCancelSharingsOfBackup(): MethodDecorator {
+  return applyDecorators(
+    ApiOperation({
+      operationId: 'cancelBackupSharingsOfBackup',
+      summary: 'Cancel every sharing of a backup (collection form, ?backup_id=)',
+      description: [
+        'The collection form of the published example: `DELETE /os-vendor-backup-sharing?backup_id={backup_id}` cancels ' +
+          'every sharing of that backup in one statement, exactly as ' +
+          '`DELETE /os-vendor-backup-sharing/{backup_id}?is_backup_id=true` does; 200 also when it had none.',
+        '',
+        'Without `backup_id`: 400, with a message that names the two correct forms.',
+      ].join('\n'),
+    }),
+    ApiOkResponse({ description: CANCELED }),
+    ApiFaults(
+      mergeFaultDocs(PROJECT_SCOPED_FAULTS, {
+        400: {
+          description: 'No `backup_id`.',
+          examples: [
+            {
+              summary: 'No backup_id',
+              message:
+                'Name what to cancel: DELETE os-vendor-backup-sharing/{sharing_id}, or ' +
+                'DELETE os-vendor-backup-sharing/{backup_id}?is_backup_id=true (or ?backup_id={backup_id}) for every sharing of a backup.',
+              error_code: 'BackupSharing.InvalidRequest',
+            },
+          ],
+        },
+        404: { description: "The backup does not exist or is not the caller's.", examples: [BACKUP_NOT_FOUND] },
+      }),
+    ),
+  );
+}

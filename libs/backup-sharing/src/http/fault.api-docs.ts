@@ -1,0 +1,179 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { FAULT_TYPES, FaultStatus, faultBody } from '../dto/fault.response';
+
+/** One documented way a status happens: shown as a named example of the fault body. */
+export interface FaultExample {
+  summary: string;
+  message: string;
+  error_code: string;
+}
+
+/** How one error status of one operation is documented. */
+export interface FaultDoc {
+  description: string;
+  examples: FaultExample[];
+}
+
+export type FaultDocs = Partial<Record<FaultStatus, FaultDoc>>;
+
+/** Example keys: `BackupSharing.ShareNotFound` -> `ShareNotFound`, numbered when a code repeats. */
+function examplesOf(status: FaultStatus, examples: FaultExample[]) {
+  const seen = new Map<string, number>();
+  return Object.fromEntries(
+    examples.map(({ summary, message, error_code }) => {
+      const base = error_code.replace(/^BackupSharing\./, '');
+      const count = (seen.get(base) ?? 0) + 1;
+      seen.set(base, count);
+      return [count === 1 ? base : `${base}${count}`, { summary, value: faultBody(status, message, error_code) }];
+    }),
+  );
+}
+
+/**
+ * Documents error statuses in the Cinder fault shape: per status the schema with its fault name
+ * (`ItemNotFoundFault`, ...), what causes it on this operation, and an example of each cause.
+ */
+export function ApiFaults(docs: FaultDocs): MethodDecorator & ClassDecorator {
+  const statuses = (Object.keys(docs).map(Number) as FaultStatus[]).sort((a, b) => a - b);
+  return applyDecorators(
+    ...statuses.map((status) => {
+      const doc = docs[status]!;
+      return ApiResponse({
+        status,
+        type: FAULT_TYPES[status],
+        description: doc.description,
+        examples: examplesOf(status, doc.examples),
+      });
+    }),
+  );
+}
+
+/**
+ * Joins fault docs of several sources (the ones every route shares, the operation's own):
+ * descriptions are joined and examples appended, so an operation adds its causes to a shared status.
+ */
+export function mergeFaultDocs(...sources: FaultDocs[]): FaultDocs {
+  const merged: FaultDocs = {};
+  for (const source of sources) {
+    for (const [key, doc] of Object.entries(source) as [string, FaultDoc][]) {
+      const status = Number(key) as FaultStatus;
+      const previous = merged[status];
+      merged[status] = previous
+        ? { description: `${previous.description} ${doc.description}`, examples: [...previous.examples, ...doc.examples] }
+        : { description: doc.description, examples: [...doc.examples] };
+    }
+  }
+  return merged;
+}
+
+const INTERNAL_MESSAGE = 'The server has either erred or is incapable of performing the requested operation.';
+
+/**
+ * Statuses every project-scoped route can answer, whatever it does: the path project, the token,
+ * content negotiation, and the server side. Hosts document their own project-scoped routes with
+ * these too, so that the whole API reads the same.
+ */
+export const PROJECT_SCOPED_FAULTS: FaultDocs = {
+  400: {
+    description: 'Bad request.',
+    examples: [
+      {
+        summary: 'The project ID in the path is malformed',
+        message: 'The project ID in the path must be 1 to 64 letters, digits, "-" or "_".',
+        error_code: 'BackupSharing.InvalidRequest',
+      },
+    ],
+  },
+  401: {
+    description: 'No `X-Auth-Token`, or an invalid or expired token.',
+    examples: [
+      {
+        summary: 'No token',
+        message: 'Authentication required: send a token in X-Auth-Token.',
+        error_code: 'BackupSharing.NotAuthenticated',
+      },
+      {
+        summary: 'Unknown or expired token',
+        message: 'The token in X-Auth-Token is invalid or expired.',
+        error_code: 'BackupSharing.NotAuthenticated',
+      },
+    ],
+  },
+  403: {
+    description: 'The token is scoped to another project than `{project_id}` (and holds no admin role).',
+    examples: [
+      {
+        summary: 'Token of another project',
+        message: 'The token is not scoped to project c13f5220dc1949b0b741ea81a7cd5554.',
+        error_code: 'BackupSharing.Forbidden',
+      },
+    ],
+  },
+  406: {
+    description: '`Accept` excludes `application/json`.',
+    examples: [
+      {
+        summary: 'Accept: text/html',
+        message: 'This API answers application/json only.',
+        error_code: 'BackupSharing.NotAcceptable',
+      },
+    ],
+  },
+  408: {
+    description: 'The client did not send the whole request in time.',
+    examples: [{ summary: 'Request not received in time', message: 'Request Timeout', error_code: 'BackupSharing.RequestTimeout' }],
+  },
+  500: {
+    description: 'An unexpected error: a generic message, never a stack trace or SQL.',
+    examples: [{ summary: 'Unexpected error', message: INTERNAL_MESSAGE, error_code: 'BackupSharing.InternalError' }],
+  },
+  502: {
+    description: "The identity service or the host's backup catalog failed.",
+    examples: [
+      {
+        summary: 'Identity service failed',
+        message: 'The identity service could not verify the token; retry later.',
+        error_code: 'BackupSharing.UpstreamFailed',
+      },
+    ],
+  },
+  503: {
+    description: 'The database cannot be reached.',
+    examples: [
+      {
+        summary: 'Database unreachable',
+        message: 'The service is unavailable; retry later.',
+        error_code: 'BackupSharing.ServiceUnavailable',
+      },
+    ],
+  },
+  504: {
+    description: 'A database or upstream call ran past its time limit.',
+    examples: [
+      { summary: 'Call ran past its limit', message: 'The request timed out; retry later.', error_code: 'BackupSharing.Timeout' },
+    ],
+  },
+};
+
+/** Statuses of routes that take a JSON body. */
+export const JSON_BODY_FAULTS: FaultDocs = {
+  400: {
+    description: 'Malformed JSON.',
+    examples: [{ summary: 'Not valid JSON', message: 'The request body is not valid JSON.', error_code: 'BackupSharing.InvalidRequest' }],
+  },
+  413: {
+    description: 'The body is above the limit (default 64 KiB).',
+    examples: [{ summary: 'Body too large', message: 'request entity too large', error_code: 'BackupSharing.RequestTooLarge' }],
+  },
+  415: {
+    description: 'The body is not JSON (`Content-Type` other than `application/json`).',
+    examples: [
+      {
+        summary: 'Content-Type: text/plain',
+        message: 'The request body must be application/json.',
+        error_code: 'BackupSharing.UnsupportedMediaType',
+      },
+    ],
+  },
+};
