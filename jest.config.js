@@ -2,12 +2,26 @@
 // The e2e project runs on SQLite unless TEST_DATABASE_URL names a MySQL database
 // (`npm run test:mysql` does that). Tests are transpiled only; `npm test` type-checks first.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.spec.json', diagnostics: false }] };
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+const common = {
+  testEnvironment: 'node',
+  transform,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+};
 
 module.exports = {
   globalTeardown: '<rootDir>/test/support/report-skipped.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 60000 },
+    // The packed module in a foreign host; `scripts/test-foreign-host.js` installs it first.
+    // Its roots leave out libs/, so `nestjs-backup-sharing` resolves to the installed tarball only.
+    {
+      ...common,
+      displayName: 'foreign',
+      roots: ['<rootDir>/test/foreign-host', '<rootDir>/test/support'],
+      testMatch: ['<rootDir>/test/foreign-host/*.foreign-spec.ts'],
+      testTimeout: 60000,
+    },
   ],
 };

@@ -38,3 +38,13 @@ export { formatTimestamp, toSharedBackupView } from './dto/backup-sharing.mapper
 export { isUuid } from './dto/uuid';
 export * from './dto/backup-sharing.response';
 export { ShareBackupRequest } from './dto/share-backup.request';
+export {
+  BACKUP_SHARING_CANCELED,
+  BACKUP_SHARING_CREATED,
+  BackupSharingEvent,
+  BackupSharingEventListener,
+  BackupSharingEventType,
+} from './events/backup-sharing.event';
+export { BackupSharingEvents } from './events/backup-sharing-events';
+export { BackupSharingEventDispatcher } from './events/backup-sharing-event.dispatcher';
+export { BackupSharingEventOptions } from './backup-sharing.options';
