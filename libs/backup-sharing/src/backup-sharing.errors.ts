@@ -112,3 +112,18 @@ export class NotAuthorizedError extends BackupSharingError {
   readonly kind = 'forbidden';
   readonly code = 'BackupSharing.Forbidden';
 }
+
+/**
+ * The identity service (Keystone, a JWKS endpoint) could not be reached or answered nonsense.
+ * The caller's token was not judged, so this is never reported as a 401.
+ */
+export class IdentityServiceFailedError extends BackupSharingError {
+  readonly kind = 'upstream-failed';
+  readonly code = 'BackupSharing.IdentityServiceFailed';
+}
+
+/** The identity service did not answer within the configured time limit. */
+export class IdentityServiceTimeoutError extends BackupSharingError {
+  readonly kind = 'timeout';
+  readonly code = 'BackupSharing.IdentityServiceTimeout';
+}
