@@ -15,6 +15,7 @@ import { BackupsModule } from './backups/backups.module';
 import { BackupsPersistenceModule } from './backups/backups-persistence.module';
 import { HostConfig } from './config/host.config';
 import { HealthModule } from './health/health.module';
+import { SharingEventsLog } from './events/sharing-events.log';
 
 function dataSourceOptions(config: HostConfig): TypeOrmModuleOptions {
   const common = {
@@ -51,11 +52,13 @@ export class AppModule {
             backupCatalog,
             tokenVerifier: new StaticTokenVerifier(config.auth.tokens),
             maxSharesPerBackup: config.maxSharesPerBackup,
+            events: config.events,
           }),
         }),
         BackupsModule,
         HealthModule,
       ],
+      providers: [SharingEventsLog],
     };
   }
 }

@@ -68,7 +68,7 @@ export class BackupsController {
   @HttpCode(202)
   @ApiDeleteBackup()
   async delete(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<void> {
-    await this.backups.delete(caller.projectId, validId(id));
+    await this.backups.delete(caller.projectId, validId(id), caller.requestId);
   }
 
   @Post(':id/action')

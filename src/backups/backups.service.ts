@@ -55,9 +55,9 @@ export class BackupsService {
   }
 
   /** Sharings end first: a failure in between leaves access revoked, never a dangling grant. */
-  async delete(projectId: string, id: string): Promise<void> {
+  async delete(projectId: string, id: string, requestId: string | null = null): Promise<void> {
     const backup = await this.owned(projectId, id);
-    await this.sharing.backupDeleted(projectId, backup.id);
+    await this.sharing.backupDeleted(projectId, backup.id, requestId);
     await this.backups.delete({ id: backup.id, projectId });
   }
 

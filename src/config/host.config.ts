@@ -14,6 +14,8 @@ export interface HostConfig {
   demoSeed: boolean;
   auth: { strategy: 'static'; tokens: Record<string, StaticTokenEntry>; demoTokens: boolean };
   maxSharesPerBackup: number;
+  /** Outbox delivery in this instance (EVENTS_DISPATCH, EVENTS_POLL_INTERVAL_MS, EVENTS_LEASE_MS). */
+  events: { dispatch: boolean; pollIntervalMs: number; leaseMs: number };
 }
 
 /** A configuration error: the host refuses to start and prints this message. */
@@ -35,6 +37,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {
     demoSeed: boolean(env, 'DEMO_SEED', !production),
     auth: parseAuth(env, production),
     maxSharesPerBackup: integer(env, 'MAX_SHARES_PER_BACKUP', 10, 1, 1000),
+    events: {
+      dispatch: boolean(env, 'EVENTS_DISPATCH', true),
+      pollIntervalMs: integer(env, 'EVENTS_POLL_INTERVAL_MS', 1000, 10, 3600_000),
+      leaseMs: integer(env, 'EVENTS_LEASE_MS', 30_000, 100, 3600_000),
+    },
   };
 }
 

@@ -1,0 +1,72 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import request from 'supertest';
+import { buildHost, startHostProcess } from './support/host-process';
+import { createTestDatabase, TestDatabase, testDatabaseKind } from './support/test-database';
+import { DEMO_BACKUPS, DEMO_PROJECTS, TOKENS } from './support/test-host';
+
+/** A database both host processes can open: a SQLite file, or a fresh MySQL schema. */
+async function sharedDatabase(): Promise<TestDatabase> {
+  if (testDatabaseKind === 'mysql') return createTestDatabase();
+  const path = join(mkdtempSync(join(tmpdir(), 'outbox-crash-')), 'host.sqlite');
+  return { url: `sqlite:${path}`, kind: 'sqlite', drop: async () => undefined };
+}
+
+async function outboxRows(url: string): Promise<{ sharing_id: string; delivered_at: unknown }[]> {
+  const sql = 'SELECT sharing_id, delivered_at FROM backup_sharing_events ORDER BY seq';
+  if (url.startsWith('sqlite:')) {
+    const db = new Database(url.slice('sqlite:'.length), { readonly: true });
+    try {
+      return db.prepare(sql).all() as { sharing_id: string; delivered_at: unknown }[];
+    } finally {
+      db.close();
+    }
+  }
+  const connection = await createConnection({ uri: url });
+  try {
+    const [rows] = await connection.query(sql);
+    return rows as { sharing_id: string; delivered_at: unknown }[];
+  } finally {
+    await connection.end();
+  }
+}
+
+describe('outbox across a crash (two real host processes)', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    buildHost();
+    database = await sharedDatabase();
+  }, 120_000);
+  afterAll(() => database.drop());
+
+  it('delivers after a restart the event of a change whose process was killed before delivering it', async () => {
+    // The first process writes but does not dispatch, so its death always falls between the
+    // commit and the delivery.
+    const writer = await startHostProcess({ DATABASE_URL: database.url, EVENTS_DISPATCH: 'false' });
+    const shared = await request(writer.url)
+      .post(`/v2/${DEMO_PROJECTS.owner}/os-vendor-backup-sharing`)
+      .set('X-Auth-Token', TOKENS.owner)
+      .send({ shared: { backup_id: DEMO_BACKUPS.nightly, to_project_ids: [DEMO_PROJECTS.recipient] } });
+    expect(shared.status).toBe(200);
+    const sharingId: string = shared.body.shared[0].id;
+    writer.child.kill('SIGKILL');
+    expect(await writer.exited).toBe('SIGKILL');
+    expect(writer.output()).not.toContain('backup_sharing.created');
+    expect(await outboxRows(database.url)).toEqual([{ sharing_id: sharingId, delivered_at: null }]);
+
+    const restarted = await startHostProcess({ DATABASE_URL: database.url, EVENTS_POLL_INTERVAL_MS: '50' });
+    try {
+      const [line] = await restarted.waitForOutput(new RegExp(`backup_sharing\\.created event=\\S+ sharing=${sharingId}.*`));
+      expect(line).toContain(`request=${shared.headers['x-openstack-request-id']}`);
+      const [row] = await outboxRows(database.url);
+      expect(row.delivered_at).not.toBeNull();
+    } finally {
+      restarted.child.kill('SIGTERM');
+      await restarted.exited;
+    }
+  });
+});
