@@ -1,10 +1,18 @@
 // Two projects: `unit` (specs beside the code) and `e2e` (black-box HTTP through the demo host).
 // The e2e project runs on SQLite unless TEST_DATABASE_URL names a MySQL database
 // (`npm run test:mysql` does that). Tests are transpiled only; `npm test` type-checks first.
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.spec.json', diagnostics: false }] };
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.spec.json', diagnostics: false }],
+  // jose ships ES modules only, which Jest cannot require() before Node 24.9: transpile it to CommonJS.
+  '/node_modules/jose/.+\\.js$': [
+    'ts-jest',
+    { tsconfig: { allowJs: true, isolatedModules: true, module: 'commonjs', moduleResolution: 'node10' }, diagnostics: false },
+  ],
+};
 const common = {
   testEnvironment: 'node',
   transform,
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };
