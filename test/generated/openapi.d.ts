@@ -213,7 +213,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 200 when the database answers, 503 otherwise */
+        /**
+         * 200 when the database answers, 503 otherwise
+         * @description Pings the database (2 s limit): 200 `{"status": "ok", ...}` when it answers, 503 with the failed check otherwise. Needs no token.
+         */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -401,8 +404,11 @@ export interface components {
         PageLink: {
             /** @example http://127.0.0.1:3000/v2/c13f5220dc1949b0b741ea81a7cd5554/os-vendor-backup-sharing/detail?limit=10&marker=… */
             href: string;
-            /** @example next */
-            rel: string;
+            /**
+             * @example next
+             * @enum {string}
+             */
+            rel: "next";
         };
         ListSharingsResponse: {
             shared: components["schemas"]["SharingDetailView"][];

@@ -1,6 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-const TIMESTAMP = { type: String, nullable: true, example: '2017-08-22T08:43:16.699374', description: 'Naive UTC' };
+// Exactly this layout (naive UTC, six fraction digits): the Go SDK fails on a `Z` or an offset.
+const TIMESTAMP = {
+  type: String,
+  nullable: true,
+  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}$',
+  example: '2017-08-22T08:43:16.699374',
+  description: 'Naive UTC',
+};
 
 /** The shared backup, read live from the host's catalog. */
 export class SharedBackupView {
@@ -8,12 +15,12 @@ export class SharedBackupView {
   @ApiProperty({ type: String, nullable: true }) name: string | null;
   @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty({ example: 'available' }) status: string;
-  @ApiProperty({ type: Number, description: 'GB' }) size: number;
+  @ApiProperty({ type: 'integer', description: 'GB' }) size: number;
   @ApiProperty({ type: String, nullable: true }) volume_id: string | null;
   @ApiProperty({ type: String, nullable: true }) availability_zone: string | null;
   @ApiProperty({ type: String, nullable: true }) snapshot_id: string | null;
   @ApiProperty({ type: String, nullable: true }) container: string | null;
-  @ApiProperty({ type: Number, nullable: true }) object_count: number | null;
+  @ApiProperty({ type: 'integer', nullable: true }) object_count: number | null;
   @ApiProperty({ type: String, nullable: true }) fail_reason: string | null;
   @ApiProperty(TIMESTAMP) created_at: string | null;
   @ApiProperty(TIMESTAMP) updated_at: string | null;
@@ -54,7 +61,7 @@ export class GetSharingResponse {
 export class PageLink {
   @ApiProperty({ example: 'http://127.0.0.1:3000/v2/c13f5220dc1949b0b741ea81a7cd5554/os-vendor-backup-sharing/detail?limit=10&marker=…' })
   href: string;
-  @ApiProperty({ example: 'next' }) rel: 'next';
+  @ApiProperty({ enum: ['next'], example: 'next' }) rel: 'next';
 }
 
 export class ListSharingsResponse {
@@ -64,5 +71,5 @@ export class ListSharingsResponse {
 }
 
 export class CountSharingsResponse {
-  @ApiProperty({ example: 2 }) count: number;
+  @ApiProperty({ type: 'integer', example: 2 }) count: number;
 }
