@@ -17,6 +17,7 @@ import { ValidationError } from 'class-validator';
 import { BackupNotFoundError, InvalidRequestError, ShareNotFoundError } from './backup-sharing.errors';
 import { BackupSharingService } from './backup-sharing.service';
 import { Caller, CurrentCaller, ProjectScopeGuard } from './auth/project-scope.guard';
+import { SharingPolicy, SharingPolicyRule, enforceSharingPolicy } from './auth/sharing-policy.port';
 import { CancelBackupSharingsQuery, CancelSharingQuery } from './dto/cancel-sharing.query';
 import { ListSharingsQuery, SharingFiltersQuery } from './dto/list-sharings.query';
 import { ShareBackupRequest } from './dto/share-backup.request';
@@ -56,11 +57,15 @@ function messagesOf(errors: ValidationError[]): string[] {
 @UseFilters(FaultFilter)
 @UsePipes(validationPipe)
 export class BackupSharingController {
-  constructor(private readonly sharings: BackupSharingService) {}
+  constructor(
+    private readonly sharings: BackupSharingService,
+    private readonly policy: SharingPolicy,
+  ) {}
 
   @Post()
   @HttpCode(200)
   @ApiShareBackup()
+  @SharingPolicyRule('backup_sharing:create')
   async share(@CurrentCaller() caller: Caller, @Body() body: ShareBackupRequest): Promise<ShareBackupResponse> {
     const created = await this.sharings.share(caller.projectId, body.shared.backup_id, body.shared.to_project_ids);
     return { shared: created.map(toCreatedSharingView) };
@@ -68,6 +73,7 @@ export class BackupSharingController {
 
   @Get('detail')
   @ApiListSharings()
+  @SharingPolicyRule('backup_sharing:get_all')
   async list(
     @CurrentCaller() caller: Caller,
     @Query() query: ListSharingsQuery,
@@ -84,30 +90,41 @@ export class BackupSharingController {
 
   @Get('count')
   @ApiCountSharings()
+  @SharingPolicyRule('backup_sharing:count')
   async count(@CurrentCaller() caller: Caller, @Query() query: SharingFiltersQuery): Promise<CountSharingsResponse> {
     return { count: await this.sharings.count(caller.projectId, query.toFilters()) };
   }
 
   @Get(':id')
   @ApiShowSharing()
+  @SharingPolicyRule('backup_sharing:get')
   async get(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<GetSharingResponse> {
     // A malformed ID names no sharing: the same 404 as an unknown one, without a query.
     if (!isUuid(id)) throw new ShareNotFoundError(id);
-    return { shared: toSharingDetailView(await this.sharings.get(caller.projectId, id)) };
+    const sharing = await this.sharings.get(caller.projectId, id);
+    await enforceSharingPolicy(this.policy, 'backup_sharing:get', { projectId: caller.projectId, sharing }, caller.identity);
+    return { shared: toSharingDetailView(sharing) };
   }
 
   @Delete(':id')
   @HttpCode(200)
   @ApiCancelSharing()
+  @SharingPolicyRule('backup_sharing:cancel')
   async cancel(@CurrentCaller() caller: Caller, @Param('id') id: string, @Query() query: CancelSharingQuery): Promise<void> {
     if (query.is_backup_id) return this.cancelAllOfBackup(caller, id);
     if (!isUuid(id)) throw new ShareNotFoundError(id);
+    // The rule is checked on the sharing (the recipient may not cancel); the service still
+    // cancels only a sharing the project owns, whatever a host's policy allows.
+    const sharing = await this.sharings.findVisible(caller.projectId, id);
+    if (!sharing) throw new ShareNotFoundError(id);
+    await enforceSharingPolicy(this.policy, 'backup_sharing:cancel', { projectId: caller.projectId, sharing }, caller.identity);
     await this.sharings.cancel(caller.projectId, id);
   }
 
   @Delete()
   @HttpCode(200)
   @ApiCancelSharingsOfBackup()
+  @SharingPolicyRule('backup_sharing:cancel')
   async cancelByBackup(@CurrentCaller() caller: Caller, @Query() query: CancelBackupSharingsQuery): Promise<void> {
     if (!query.backup_id) {
       throw new InvalidRequestError(

@@ -6,6 +6,8 @@ import { BackupSharingService } from './backup-sharing.service';
 import { BackupSharingEventDispatcher } from './events/backup-sharing-event.dispatcher';
 import { BackupSharingEvents } from './events/backup-sharing-events';
 import { ProjectScopeGuard } from './auth/project-scope.guard';
+import { DefaultSharingPolicy } from './auth/default-sharing.policy';
+import { SharingPolicy } from './auth/sharing-policy.port';
 import { TokenVerifier } from './auth/token-verifier.port';
 import { FaultFilter } from './http/fault.filter';
 import { RequestIdMiddleware } from './http/request-id.middleware';
@@ -30,6 +32,20 @@ function port<K extends 'backupCatalog' | 'tokenVerifier'>(option: K, methods: s
   };
 }
 
+/** The host's `sharingPolicy`, checked at boot like the ports, or the default rules. */
+function sharingPolicy(options: BackupSharingModuleOptions): SharingPolicy {
+  const policy = options?.sharingPolicy as unknown as Record<string, unknown> | undefined;
+  if (policy === undefined) return new DefaultSharingPolicy(options?.adminRole);
+  const missing = ['mayActFor', 'isAdmin', 'allows'].filter((method) => typeof policy?.[method] !== 'function');
+  if (missing.length > 0) {
+    throw new Error(
+      `BackupSharingModule: the option "sharingPolicy" is missing ${missing.join(', ')}. ` +
+        'Pass a SharingPolicy (extend DefaultSharingPolicy to change single rules), or leave it out for the default rules.',
+    );
+  }
+  return policy as unknown as SharingPolicy;
+}
+
 /**
  * The backup-sharing API (`/v2/{project_id}/os-vendor-backup-sharing`) for a block-storage host.
  * Register with `forRoot` or `forRootAsync`; the host binds the backup catalog and the token
@@ -45,8 +61,9 @@ function port<K extends 'backupCatalog' | 'tokenVerifier'>(option: K, methods: s
     FaultFilter,
     { provide: BackupCatalog, useFactory: port('backupCatalog', ['findOwned', 'describe']), inject: [BACKUP_SHARING_OPTIONS] },
     { provide: TokenVerifier, useFactory: port('tokenVerifier', ['verify']), inject: [BACKUP_SHARING_OPTIONS] },
+    { provide: SharingPolicy, useFactory: sharingPolicy, inject: [BACKUP_SHARING_OPTIONS] },
   ],
-  exports: [BackupSharingService, BackupSharingEvents, BackupSharingEventDispatcher, ProjectScopeGuard, FaultFilter, TokenVerifier, BACKUP_SHARING_OPTIONS],
+  exports: [BackupSharingService, BackupSharingEvents, BackupSharingEventDispatcher, ProjectScopeGuard, FaultFilter, TokenVerifier, SharingPolicy, BACKUP_SHARING_OPTIONS],
 })
 export class BackupSharingModule extends BackupSharingConfigurableModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

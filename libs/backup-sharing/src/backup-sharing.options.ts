@@ -1,5 +1,6 @@
 import { BackupCatalog } from './ports/backup-catalog.port';
 import { TokenVerifier } from './auth/token-verifier.port';
+import { SharingPolicy } from './auth/sharing-policy.port';
 
 /** Options of `BackupSharingModule.forRoot` / the factory result of `forRootAsync`. */
 export interface BackupSharingModuleOptions {
@@ -17,6 +18,12 @@ export interface BackupSharingModuleOptions {
    * @default 'admin'
    */
   adminRole?: string;
+  /**
+   * Who may do what (rules `backup_sharing:create`, `get`, `get_all`, `count`, `cancel`).
+   * @default new DefaultSharingPolicy(adminRole): members of the project may do everything on it,
+   * the admin role acts for any project, the recipient of a sharing may read but not cancel it
+   */
+  sharingPolicy?: SharingPolicy;
   /** Delivery of `backup_sharing.created` / `backup_sharing.canceled` events from the outbox. */
   events?: BackupSharingEventOptions;
 }

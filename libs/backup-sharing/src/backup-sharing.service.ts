@@ -102,6 +102,12 @@ export class BackupSharingService {
     return withBackup;
   }
 
+  /** The sharing as the project sees it (owner or recipient), without the backup: for access rules. */
+  async findVisible(projectId: string, id: string): Promise<BackupSharing | undefined> {
+    const row = await this.sharings.findVisible(projectId, id);
+    return row ? toSharing(row) : undefined;
+  }
+
   async list(projectId: string, filters: SharingFilters, page: SharingPage): Promise<BackupSharingWithBackup[]> {
     return this.withBackups(await this.sharings.list(projectId, filters, page));
   }

@@ -30,7 +30,7 @@ export class DefaultSharingPolicy extends SharingPolicy {
     return credentials.projectId === projectId || this.isAdmin(credentials);
   }
 
-  allows(rule: SharingRule, target: PolicyTarget, credentials: Identity): boolean {
+  allows(rule: SharingRule, target: PolicyTarget, credentials: Identity): boolean | Promise<boolean> {
     if (!this.mayActFor(target.projectId, credentials)) return false;
     if (!target.sharing) return true;
     const { fromProjectId, toProjectId } = target.sharing;

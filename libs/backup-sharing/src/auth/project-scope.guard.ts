@@ -1,7 +1,7 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
-import { BACKUP_SHARING_OPTIONS } from '../backup-sharing.module-definition';
-import { BackupSharingModuleOptions, DEFAULT_ADMIN_ROLE } from '../backup-sharing.options';
+import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { InvalidRequestError, NotAuthenticatedError, NotAuthorizedError } from '../backup-sharing.errors';
+import { SharingPolicy, SharingPolicyRule, enforceSharingPolicy } from './sharing-policy.port';
 import { Identity, TokenVerifier } from './token-verifier.port';
 import { requestIdOf } from '../http/request-id.middleware';
 
@@ -19,19 +19,17 @@ export const PROJECT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * Authenticates `X-Auth-Token` and scopes the request to `{project_id}`: a token of another
- * project is refused unless it holds the admin role. Every service call then takes the path
- * project, which this guard has proven the caller may act for.
+ * project is refused unless the `SharingPolicy` lets it act for any project (the admin role), and
+ * a route marked with `@SharingPolicyRule` is refused when the policy refuses that rule. Every
+ * service call then takes the path project, which this guard has proven the caller may act for.
  */
 @Injectable()
 export class ProjectScopeGuard implements CanActivate {
-  private readonly adminRole: string;
-
   constructor(
     private readonly verifier: TokenVerifier,
-    @Inject(BACKUP_SHARING_OPTIONS) options: BackupSharingModuleOptions,
-  ) {
-    this.adminRole = options.adminRole ?? DEFAULT_ADMIN_ROLE;
-  }
+    private readonly policy: SharingPolicy,
+    private readonly reflector: Reflector,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest();
@@ -47,10 +45,13 @@ export class ProjectScopeGuard implements CanActivate {
     if (typeof projectId !== 'string' || !PROJECT_ID_PATTERN.test(projectId)) {
       throw new InvalidRequestError('The project ID in the path must be 1 to 64 letters, digits, "-" or "_".');
     }
-    const isAdmin = identity.roles.includes(this.adminRole);
-    if (identity.projectId !== projectId && !isAdmin) {
+    const rule = this.reflector.get(SharingPolicyRule, context.getHandler());
+    if (rule) {
+      await enforceSharingPolicy(this.policy, rule, { projectId }, identity);
+    } else if (!this.policy.mayActFor(projectId, identity)) {
       throw new NotAuthorizedError(`The token is not scoped to project ${projectId}.`);
     }
+    const isAdmin = this.policy.isAdmin(identity);
     const caller: Caller = { projectId, identity, isAdmin, requestId: requestIdOf(request) ?? null };
     request[CALLER] = caller;
     return true;

@@ -20,7 +20,7 @@ export interface PolicyTarget {
   /** The project the request acts for: `{project_id}` of the path. */
   projectId: string;
   /** The sharing concerned, once it is known (show and cancel of one sharing). */
-  sharing?: { fromProjectId: string; toProjectId: string };
+  sharing?: { id?: string; fromProjectId: string; toProjectId: string };
 }
 
 /**
@@ -53,6 +53,7 @@ export async function enforceSharingPolicy(
     throw new NotAuthorizedError(`The token is not scoped to project ${target.projectId}.`);
   }
   if (!(await policy.allows(rule, target, credentials))) {
-    throw new NotAuthorizedError(`Policy does not allow ${rule} to be performed${target.sharing ? ' on this backup sharing' : ''}.`);
+    const on = target.sharing ? ` on backup sharing ${target.sharing.id ?? ''}`.trimEnd() : '';
+    throw new NotAuthorizedError(`Policy does not allow ${rule} to be performed${on}.`);
   }
 }
