@@ -509,3 +509,39 @@ describe('GET /os-vendor-backup-sharing/detail and /count (list and count)', () 
     });
   });
 });
+
+describe('name filter on names beyond ASCII', () => {
+  let host: TestHost;
+  let umlaut: string;
+  beforeAll(async () => {
+    host = await startTestHost();
+    for (const name of ['Ärger-Backup', 'Berger-Backup', 'daten_ÜBER_alles']) {
+      const backupId = await createBackup(host, { name });
+      await shareOk(host, backupId, [randomProjectId()]);
+      if (name === 'Ärger-Backup') umlaut = backupId;
+    }
+  });
+  afterAll(() => host.close());
+
+  // What both databases promise: the exact spelling of any letter matches, ASCII letters in any
+  // case. (MySQL's collation also folds the case and accents of other letters; SQLite does not.)
+  it.each([
+    ['Ärger', ['Ärger-Backup']],
+    ['Är', ['Ärger-Backup']],
+    ['ÄRGER-backup', ['Ärger-Backup']],
+    ['ÜBER', ['daten_ÜBER_alles']],
+    ['N_Ü', ['daten_ÜBER_alles']],
+    ['rger-b', ['Ärger-Backup', 'Berger-Backup']],
+  ])('name=%s', async (name, names) => {
+    const query = `?name=${encodeURIComponent(name)}&sort_key=id&sort_dir=asc`;
+    const listed = await as(host, 'owner').get(`${SHARING}/detail${query}`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.shared.map((s: SharingDetail) => s.backup!.name).sort()).toEqual([...names].sort());
+    expect((await as(host, 'owner').get(`${SHARING}/count${query}`)).body).toEqual({ count: names.length });
+  });
+
+  it('the nested backup carries the name as stored', async () => {
+    const listed = await as(host, 'owner').get(`${SHARING}/detail?backup_id=${umlaut}`);
+    expect(listed.body.shared[0].backup.name).toBe('Ärger-Backup');
+  });
+});

@@ -255,7 +255,10 @@ export class BackupSharingRepository {
     }
     if (filters.name !== undefined) {
       // '!' as the LIKE escape works the same on MySQL and SQLite (a backslash does not).
-      const pattern = `%${filters.name.toLowerCase().replace(/[!%_]/g, '!$&')}%`;
+      // Only ASCII letters are lowered: SQLite's LOWER() folds nothing else, so a fully lowered
+      // pattern would miss 'Ä' even when spelled exactly; MySQL's collation ignores case anyway.
+      const lowered = filters.name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+      const pattern = `%${lowered.replace(/[!%_]/g, '!$&')}%`;
       query.andWhere(`LOWER(${ALIAS}.backupName) LIKE :namePattern ESCAPE '!'`, { namePattern: pattern });
     }
     return query;
