@@ -4,7 +4,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   BackupSharingModule,
-  StaticTokenVerifier,
   backupSharingEntities,
   backupSharingMigrations,
 } from '../libs/backup-sharing/src';
@@ -14,6 +13,7 @@ import { hostMigrations } from './backups/backups.migration';
 import { BackupsModule } from './backups/backups.module';
 import { BackupsPersistenceModule } from './backups/backups-persistence.module';
 import { HostConfig } from './config/host.config';
+import { createTokenVerifier } from './config/token-verifier.factory';
 import { HealthModule } from './health/health.module';
 import { SharingEventsLog } from './events/sharing-events.log';
 
@@ -50,7 +50,8 @@ export class AppModule {
           inject: [BackupCatalogAdapter],
           useFactory: (backupCatalog: BackupCatalogAdapter) => ({
             backupCatalog,
-            tokenVerifier: new StaticTokenVerifier(config.auth.tokens),
+            tokenVerifier: createTokenVerifier(config.auth),
+            adminRole: config.adminRole,
             maxSharesPerBackup: config.maxSharesPerBackup,
             events: config.events,
           }),

@@ -1,5 +1,6 @@
 import { StaticTokenEntry } from '../../libs/backup-sharing/src';
 import { DEMO_TOKENS } from './demo-tokens';
+import { JwtAuthConfig, KeystoneAuthConfig, parseJwtAuth, parseKeystoneAuth } from './identity.config';
 
 export type DatabaseConfig =
   | { type: 'sqlite'; path: string }
@@ -12,7 +13,9 @@ export interface HostConfig {
   database: DatabaseConfig;
   migrate: boolean;
   demoSeed: boolean;
-  auth: { strategy: 'static'; tokens: Record<string, StaticTokenEntry>; demoTokens: boolean };
+  auth: { strategy: 'static'; tokens: Record<string, StaticTokenEntry>; demoTokens: boolean } | KeystoneAuthConfig | JwtAuthConfig;
+  /** The role that acts for any project (AUTH_ADMIN_ROLE). */
+  adminRole: string;
   maxSharesPerBackup: number;
   /** Outbox delivery in this instance (EVENTS_DISPATCH, EVENTS_POLL_INTERVAL_MS, EVENTS_LEASE_MS). */
   events: { dispatch: boolean; pollIntervalMs: number; leaseMs: number };
@@ -36,6 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {
     migrate: boolean(env, 'DB_MIGRATE', true),
     demoSeed: boolean(env, 'DEMO_SEED', !production),
     auth: parseAuth(env, production),
+    adminRole: env.AUTH_ADMIN_ROLE || 'admin',
     maxSharesPerBackup: integer(env, 'MAX_SHARES_PER_BACKUP', 10, 1, 1000),
     events: {
       dispatch: boolean(env, 'EVENTS_DISPATCH', true),
@@ -67,8 +71,10 @@ export function parseDatabaseUrl(url: string): DatabaseConfig {
 
 function parseAuth(env: NodeJS.ProcessEnv, production: boolean): HostConfig['auth'] {
   const strategy = env.AUTH_STRATEGY || 'static';
+  if (strategy === 'keystone') return parseKeystoneAuth(env);
+  if (strategy === 'jwt') return parseJwtAuth(env);
   if (strategy !== 'static') {
-    throw new ConfigError(`AUTH_STRATEGY=${strategy} is not supported by this version of the host; use static.`);
+    throw new ConfigError(`AUTH_STRATEGY must be static, keystone or jwt, not "${strategy}".`);
   }
   if (!env.AUTH_STATIC_TOKENS) {
     if (production) {
@@ -101,7 +107,7 @@ function parseStaticTokens(json: string): Record<string, StaticTokenEntry> {
   return value as Record<string, StaticTokenEntry>;
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+export function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
