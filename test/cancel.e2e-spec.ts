@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Response } from 'supertest';
-import { DEMO_BACKUPS, DEMO_PROJECTS, TestHost, expectFault, startTestHost } from './support/test-host';
+import { DEMO_BACKUPS, DEMO_PROJECTS, TestHost, startTestHost } from './support/test-host';
 import {
   SHARING,
   activeRowsOf,
   as,
   createBackup,
   expectNothingWritten,
+  expectRefused,
   expectRequestId,
   randomProjectId,
   shareOk,
@@ -33,14 +34,8 @@ describe('DELETE /os-vendor-backup-sharing (cancel)', () => {
   const isCanceled = async (id: string) =>
     (await sharingRows(host, 'id = ? AND active IS NULL AND deleted_at IS NOT NULL', [id])) === 1;
 
-  async function expectRefused(send: () => PromiseLike<Response>, status: number, faultName: string, errorCode: string) {
-    const response = await expectNothingWritten(host, send);
-    expect(response.status).toBe(status);
-    const fault = expectFault(response.body, status, faultName);
-    expect(fault.error_code).toBe(errorCode);
-    expectRequestId(response);
-    return fault;
-  }
+  const refused = (send: () => PromiseLike<Response>, status: number, faultName: string, errorCode: string) =>
+    expectRefused(host, send, status, faultName, errorCode);
 
   describe('by sharing ID', () => {
     it('the owner cancels: 200 without a body; the row is kept, soft-deleted, and leaves every answer', async () => {
@@ -68,13 +63,13 @@ describe('DELETE /os-vendor-backup-sharing (cancel)', () => {
       expectEmptyOk(await owner().delete(`${SHARING}/${sharing.id}?is_backup_id=${value}`));
       expect(await isCanceled(sharing.id)).toBe(true);
       // A backup ID is not a sharing ID when is_backup_id is false.
-      await expectRefused(() => owner().delete(`${SHARING}/${backupId}?is_backup_id=${value}`), 404, 'itemNotFound', 'BackupSharing.ShareNotFound');
+      await refused(() => owner().delete(`${SHARING}/${backupId}?is_backup_id=${value}`), 404, 'itemNotFound', 'BackupSharing.ShareNotFound');
     });
 
     it('the recipient may not cancel: 403, and the sharing stays', async () => {
       const backupId = await createBackup(host);
       const [sharing] = await shareOk(host, backupId, [RECIPIENT]);
-      const fault = await expectRefused(
+      const fault = await refused(
         () => as(host, 'recipient').delete(`${SHARING}/${sharing.id}`),
         403,
         'forbidden',
@@ -88,10 +83,10 @@ describe('DELETE /os-vendor-backup-sharing (cancel)', () => {
     it('an unrelated project gets 404, the same as for a sharing that does not exist', async () => {
       const backupId = await createBackup(host);
       const [sharing] = await shareOk(host, backupId, [RECIPIENT]);
-      const unrelated = await expectRefused(() => as(host, 'other').delete(`${SHARING}/${sharing.id}`), 404, 'itemNotFound', 'BackupSharing.ShareNotFound');
+      const unrelated = await refused(() => as(host, 'other').delete(`${SHARING}/${sharing.id}`), 404, 'itemNotFound', 'BackupSharing.ShareNotFound');
       expect(unrelated.message).toBe(`Backup sharing ${sharing.id} could not be found.`);
       const missing = randomUUID();
-      const unknown = await expectRefused(() => owner().delete(`${SHARING}/${missing}`), 404, 'itemNotFound', 'BackupSharing.ShareNotFound');
+      const unknown = await refused(() => owner().delete(`${SHARING}/${missing}`), 404, 'itemNotFound', 'BackupSharing.ShareNotFound');
       expect(unknown.message).toBe(`Backup sharing ${missing} could not be found.`);
       expect(await activeRowsOf(host, backupId)).toBe(1);
     });
@@ -102,14 +97,14 @@ describe('DELETE /os-vendor-backup-sharing (cancel)', () => {
       expectEmptyOk(await owner().delete(`${SHARING}/${sharing.id}`));
       const [before] = await host.dataSource.query('SELECT deleted_at FROM backup_sharings WHERE id = ?', [sharing.id]);
 
-      await expectRefused(() => owner().delete(`${SHARING}/${sharing.id}`), 404, 'itemNotFound', 'BackupSharing.ShareNotFound');
-      await expectRefused(() => as(host, 'recipient').delete(`${SHARING}/${sharing.id}`), 404, 'itemNotFound', 'BackupSharing.ShareNotFound');
+      await refused(() => owner().delete(`${SHARING}/${sharing.id}`), 404, 'itemNotFound', 'BackupSharing.ShareNotFound');
+      await refused(() => as(host, 'recipient').delete(`${SHARING}/${sharing.id}`), 404, 'itemNotFound', 'BackupSharing.ShareNotFound');
       const [after] = await host.dataSource.query('SELECT deleted_at FROM backup_sharings WHERE id = ?', [sharing.id]);
       expect(after).toEqual(before);
     });
 
     it.each(['not-a-uuid', '42', 'x'.repeat(300)])('a malformed ID %#: 404', async (id) => {
-      await expectRefused(() => owner().delete(`${SHARING}/${id}`), 404, 'itemNotFound', 'BackupSharing.ShareNotFound');
+      await refused(() => owner().delete(`${SHARING}/${id}`), 404, 'itemNotFound', 'BackupSharing.ShareNotFound');
     });
   });
 
@@ -128,7 +123,7 @@ describe('DELETE /os-vendor-backup-sharing (cancel)', () => {
       expect(await isCanceled(untouched.id)).toBe(false);
       expect((await owner().get(`${SHARING}/count?backup_id=${backupId}`)).body).toEqual({ count: 0 });
       // Each canceled sharing now answers 404 on its own.
-      await expectRefused(() => owner().delete(`${SHARING}/${sharings[0].id}`), 404, 'itemNotFound', 'BackupSharing.ShareNotFound');
+      await refused(() => owner().delete(`${SHARING}/${sharings[0].id}`), 404, 'itemNotFound', 'BackupSharing.ShareNotFound');
     });
 
     it('200 also for an owned backup with no sharings, and again when repeated', async () => {
@@ -143,7 +138,7 @@ describe('DELETE /os-vendor-backup-sharing (cancel)', () => {
     it('404 for a backup that does not exist or is not the caller\'s, nothing canceled', async () => {
       const [received] = await shareOk(host, DEMO_BACKUPS.nightly, [RECIPIENT]);
       // The recipient names the owner's backup: not its own, so not found, and the sharing stays.
-      const fault = await expectRefused(
+      const fault = await refused(
         () => as(host, 'recipient').delete(`${SHARING}/${DEMO_BACKUPS.nightly}?is_backup_id=true`),
         404,
         'itemNotFound',
@@ -152,11 +147,11 @@ describe('DELETE /os-vendor-backup-sharing (cancel)', () => {
       expect(fault.message).toBe(`Backup ${DEMO_BACKUPS.nightly} could not be found.`);
       expect(await isCanceled(received.id)).toBe(false);
 
-      await expectRefused(() => owner().delete(`${SHARING}/${DEMO_BACKUPS.recipientOwn}?is_backup_id=true`), 404, 'itemNotFound', 'BackupSharing.BackupNotFound');
-      await expectRefused(() => owner().delete(`${SHARING}/${randomUUID()}?is_backup_id=true`), 404, 'itemNotFound', 'BackupSharing.BackupNotFound');
-      await expectRefused(() => owner().delete(`${SHARING}/not-a-uuid?is_backup_id=true`), 404, 'itemNotFound', 'BackupSharing.BackupNotFound');
+      await refused(() => owner().delete(`${SHARING}/${DEMO_BACKUPS.recipientOwn}?is_backup_id=true`), 404, 'itemNotFound', 'BackupSharing.BackupNotFound');
+      await refused(() => owner().delete(`${SHARING}/${randomUUID()}?is_backup_id=true`), 404, 'itemNotFound', 'BackupSharing.BackupNotFound');
+      await refused(() => owner().delete(`${SHARING}/not-a-uuid?is_backup_id=true`), 404, 'itemNotFound', 'BackupSharing.BackupNotFound');
       // A sharing ID is not a backup ID.
-      await expectRefused(() => owner().delete(`${SHARING}/${received.id}?is_backup_id=true`), 404, 'itemNotFound', 'BackupSharing.BackupNotFound');
+      await refused(() => owner().delete(`${SHARING}/${received.id}?is_backup_id=true`), 404, 'itemNotFound', 'BackupSharing.BackupNotFound');
       expect(await isCanceled(received.id)).toBe(false);
     });
 
@@ -164,7 +159,7 @@ describe('DELETE /os-vendor-backup-sharing (cancel)', () => {
       const backupId = await createBackup(host);
       const [sharing] = await shareOk(host, backupId, [randomProjectId()]);
       for (const id of [backupId, sharing.id]) {
-        const fault = await expectRefused(() => owner().delete(`${SHARING}/${id}?is_backup_id=${value}`), 400, 'badRequest', 'BackupSharing.InvalidRequest');
+        const fault = await refused(() => owner().delete(`${SHARING}/${id}?is_backup_id=${value}`), 400, 'badRequest', 'BackupSharing.InvalidRequest');
         expect(fault.message).toMatch(/is_backup_id/);
       }
       expect(await activeRowsOf(host, backupId)).toBe(1);
@@ -187,15 +182,15 @@ describe('DELETE /os-vendor-backup-sharing (cancel)', () => {
 
     it('404 for a backup that is not the caller\'s, and for an ID that is not a UUID', async () => {
       const [received] = await shareOk(host, DEMO_BACKUPS.weekly, [RECIPIENT]);
-      await expectRefused(() => as(host, 'recipient').delete(`${SHARING}?backup_id=${DEMO_BACKUPS.weekly}`), 404, 'itemNotFound', 'BackupSharing.BackupNotFound');
-      await expectRefused(() => as(host, 'other').delete(`${SHARING}?backup_id=${DEMO_BACKUPS.weekly}`), 404, 'itemNotFound', 'BackupSharing.BackupNotFound');
-      await expectRefused(() => owner().delete(`${SHARING}?backup_id=${randomUUID()}`), 404, 'itemNotFound', 'BackupSharing.BackupNotFound');
-      await expectRefused(() => owner().delete(`${SHARING}?backup_id=nope`), 404, 'itemNotFound', 'BackupSharing.BackupNotFound');
+      await refused(() => as(host, 'recipient').delete(`${SHARING}?backup_id=${DEMO_BACKUPS.weekly}`), 404, 'itemNotFound', 'BackupSharing.BackupNotFound');
+      await refused(() => as(host, 'other').delete(`${SHARING}?backup_id=${DEMO_BACKUPS.weekly}`), 404, 'itemNotFound', 'BackupSharing.BackupNotFound');
+      await refused(() => owner().delete(`${SHARING}?backup_id=${randomUUID()}`), 404, 'itemNotFound', 'BackupSharing.BackupNotFound');
+      await refused(() => owner().delete(`${SHARING}?backup_id=nope`), 404, 'itemNotFound', 'BackupSharing.BackupNotFound');
       expect(await isCanceled(received.id)).toBe(false);
     });
 
     it.each(['', '?backup_id=', '?backupid=x', '?is_backup_id=true'])('without backup_id (%p): 400 naming both correct forms', async (query) => {
-      const fault = await expectRefused(() => owner().delete(`${SHARING}${query}`), 400, 'badRequest', 'BackupSharing.InvalidRequest');
+      const fault = await refused(() => owner().delete(`${SHARING}${query}`), 400, 'badRequest', 'BackupSharing.InvalidRequest');
       expect(fault.message).toContain('os-vendor-backup-sharing/{sharing_id}');
       expect(fault.message).toContain('os-vendor-backup-sharing/{backup_id}?is_backup_id=true');
     });
@@ -203,7 +198,7 @@ describe('DELETE /os-vendor-backup-sharing (cancel)', () => {
     it('backup_id given twice: 400', async () => {
       const backupId = await createBackup(host);
       await shareOk(host, backupId, [randomProjectId()]);
-      await expectRefused(() => owner().delete(`${SHARING}?backup_id=${backupId}&backup_id=${backupId}`), 400, 'badRequest', 'BackupSharing.InvalidRequest');
+      await refused(() => owner().delete(`${SHARING}?backup_id=${backupId}&backup_id=${backupId}`), 400, 'badRequest', 'BackupSharing.InvalidRequest');
       expect(await activeRowsOf(host, backupId)).toBe(1);
     });
   });

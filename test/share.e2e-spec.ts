@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { DEMO_BACKUPS, DEMO_PROJECTS, TestHost, expectFault, startTestHost } from './support/test-host';
+import { Response } from 'supertest';
+import { DEMO_BACKUPS, DEMO_PROJECTS, TestHost, startTestHost } from './support/test-host';
 import {
   SHARING,
   activeRowsOf,
   as,
   createBackup,
   expectCreatedSharing,
-  expectNothingWritten,
-  expectRequestId,
+  expectRefused,
   randomProjectId,
   shareOk,
   shareRequest,
@@ -26,14 +26,8 @@ describe('POST /os-vendor-backup-sharing (share a backup)', () => {
   const share = (body: unknown) => as(host, 'owner').post(SHARING, body);
 
   /** A share that must fail with `status`, write nothing and say why in the fault shape. */
-  async function expectRefused(body: unknown, status: number, faultName: string, errorCode: string) {
-    const response = await expectNothingWritten(host, () => share(body));
-    expect(response.status).toBe(status);
-    const fault = expectFault(response.body, status, faultName);
-    expect(fault.error_code).toBe(errorCode);
-    expectRequestId(response);
-    return fault;
-  }
+  const refused = (body: unknown, status: number, faultName: string, errorCode: string) =>
+    expectRefused(host, () => share(body), status, faultName, errorCode);
 
   describe('success', () => {
     it('answers 200 with one sharing per target, in the order of the request, with every field', async () => {
@@ -104,12 +98,12 @@ describe('POST /os-vendor-backup-sharing (share a backup)', () => {
   describe('rules of the operation, each a 4xx with nothing written', () => {
     it('404 for a backup that does not exist', async () => {
       const missing = randomUUID();
-      const fault = await expectRefused(shareRequest(missing, [randomProjectId()]), 404, 'itemNotFound', 'BackupSharing.BackupNotFound');
+      const fault = await refused(shareRequest(missing, [randomProjectId()]), 404, 'itemNotFound', 'BackupSharing.BackupNotFound');
       expect(fault.message).toContain(missing);
     });
 
     it('404 for a backup of another project, the same answer as for a missing one', async () => {
-      const fault = await expectRefused(
+      const fault = await refused(
         shareRequest(DEMO_BACKUPS.recipientOwn, [randomProjectId()]),
         404,
         'itemNotFound',
@@ -120,7 +114,7 @@ describe('POST /os-vendor-backup-sharing (share a backup)', () => {
     });
 
     it('400 for a backup that is not available', async () => {
-      const fault = await expectRefused(
+      const fault = await refused(
         shareRequest(DEMO_BACKUPS.failed, [randomProjectId()]),
         400,
         'badRequest',
@@ -130,16 +124,16 @@ describe('POST /os-vendor-backup-sharing (share a backup)', () => {
     });
 
     it('400 for an encrypted backup (seeded, and one created with an encryption key)', async () => {
-      await expectRefused(shareRequest(DEMO_BACKUPS.encrypted, [randomProjectId()]), 400, 'badRequest', 'BackupSharing.BackupEncrypted');
+      await refused(shareRequest(DEMO_BACKUPS.encrypted, [randomProjectId()]), 400, 'badRequest', 'BackupSharing.BackupEncrypted');
       const encrypted = await createBackup(host, { encryption_key_id: randomUUID() });
-      const fault = await expectRefused(shareRequest(encrypted, [randomProjectId()]), 400, 'badRequest', 'BackupSharing.BackupEncrypted');
+      const fault = await refused(shareRequest(encrypted, [randomProjectId()]), 400, 'badRequest', 'BackupSharing.BackupEncrypted');
       expect(fault.message).toMatch(/encrypted/);
     });
 
     it("400 when a target is the caller's own project, alone or among others", async () => {
       const backupId = await createBackup(host);
-      await expectRefused(shareRequest(backupId, [OWNER]), 400, 'badRequest', 'BackupSharing.InvalidTarget');
-      const fault = await expectRefused(shareRequest(backupId, [randomProjectId(), OWNER]), 400, 'badRequest', 'BackupSharing.InvalidTarget');
+      await refused(shareRequest(backupId, [OWNER]), 400, 'badRequest', 'BackupSharing.InvalidTarget');
+      const fault = await refused(shareRequest(backupId, [randomProjectId(), OWNER]), 400, 'badRequest', 'BackupSharing.InvalidTarget');
       expect(fault.message).toContain(OWNER);
       expect(await sharingRows(host, 'backup_id = ?', [backupId])).toBe(0);
     });
@@ -147,7 +141,7 @@ describe('POST /os-vendor-backup-sharing (share a backup)', () => {
     it('400 when a target appears twice in the request', async () => {
       const backupId = await createBackup(host);
       const twice = randomProjectId();
-      const fault = await expectRefused(shareRequest(backupId, [twice, randomProjectId(), twice]), 400, 'badRequest', 'BackupSharing.InvalidTarget');
+      const fault = await refused(shareRequest(backupId, [twice, randomProjectId(), twice]), 400, 'badRequest', 'BackupSharing.InvalidTarget');
       expect(fault.message).toContain(twice);
       expect(await sharingRows(host, 'backup_id = ?', [backupId])).toBe(0);
     });
@@ -157,9 +151,9 @@ describe('POST /os-vendor-backup-sharing (share a backup)', () => {
       const existing = randomProjectId();
       await shareOk(host, backupId, [existing]);
 
-      await expectRefused(shareRequest(backupId, [existing]), 409, 'conflictingRequest', 'BackupSharing.AlreadyShared');
+      await refused(shareRequest(backupId, [existing]), 409, 'conflictingRequest', 'BackupSharing.AlreadyShared');
       const fresh = randomProjectId();
-      const fault = await expectRefused(shareRequest(backupId, [fresh, existing]), 409, 'conflictingRequest', 'BackupSharing.AlreadyShared');
+      const fault = await refused(shareRequest(backupId, [fresh, existing]), 409, 'conflictingRequest', 'BackupSharing.AlreadyShared');
       expect(fault.message).toContain(existing);
       expect(await sharingRows(host, 'backup_id = ? AND to_project_id = ?', [backupId, fresh])).toBe(0);
       expect(await activeRowsOf(host, backupId)).toBe(1);
@@ -168,7 +162,7 @@ describe('POST /os-vendor-backup-sharing (share a backup)', () => {
     it('400 past the limit of 10 projects per backup; canceled sharings do not count', async () => {
       const backupId = await createBackup(host);
       const first = await shareOk(host, backupId, Array.from({ length: 7 }, randomProjectId));
-      await expectRefused(
+      await refused(
         shareRequest(backupId, Array.from({ length: 4 }, randomProjectId)),
         400,
         'badRequest',
@@ -178,7 +172,7 @@ describe('POST /os-vendor-backup-sharing (share a backup)', () => {
 
       await shareOk(host, backupId, Array.from({ length: 3 }, randomProjectId));
       expect(await activeRowsOf(host, backupId)).toBe(10);
-      const fault = await expectRefused(shareRequest(backupId, [randomProjectId()]), 400, 'badRequest', 'BackupSharing.ShareLimitExceeded');
+      const fault = await refused(shareRequest(backupId, [randomProjectId()]), 400, 'badRequest', 'BackupSharing.ShareLimitExceeded');
       expect(fault.message).toContain('10');
 
       expect((await as(host, 'owner').delete(`${SHARING}/${first[0].id}`)).status).toBe(200);
@@ -222,19 +216,14 @@ describe('POST /os-vendor-backup-sharing (share a backup)', () => {
       ['a target with SQL in it', () => shareRequest(backupId, ["x' OR '1'='1"]), /to_project_ids/],
     ];
 
+    const invalid = (send: () => PromiseLike<Response>) => expectRefused(host, send, 400, 'badRequest', 'BackupSharing.InvalidRequest');
+
     it.each(bodies)('%s', async (_, body, mentions) => {
-      const response = await expectNothingWritten(host, () => share(body()));
-      expect(response.status).toBe(400);
-      const fault = expectFault(response.body, 400, 'badRequest');
-      expect(fault.error_code).toBe('BackupSharing.InvalidRequest');
-      expect(fault.message).toMatch(mentions);
-      expectRequestId(response);
+      expect((await invalid(() => share(body()))).message).toMatch(mentions);
     });
 
     it('no body at all', async () => {
-      const response = await expectNothingWritten(host, () => as(host, 'owner').post(SHARING));
-      expect(response.status).toBe(400);
-      expect(expectFault(response.body, 400, 'badRequest').message).toMatch(/shared/);
+      expect((await invalid(() => as(host, 'owner').post(SHARING))).message).toMatch(/shared/);
     });
 
     const raw: [string, string][] = [
@@ -248,12 +237,7 @@ describe('POST /os-vendor-backup-sharing (share a backup)', () => {
     ];
 
     it.each(raw)('%s', async (_, text) => {
-      const response = await expectNothingWritten(host, () =>
-        as(host, 'owner').post(SHARING).set('Content-Type', 'application/json').send(text),
-      );
-      expect(response.status).toBe(400);
-      expect(expectFault(response.body, 400, 'badRequest').error_code).toBe('BackupSharing.InvalidRequest');
-      expectRequestId(response);
+      await invalid(() => as(host, 'owner').post(SHARING).set('Content-Type', 'application/json').send(text));
     });
   });
 });
@@ -265,30 +249,31 @@ describe('share with MAX_SHARES_PER_BACKUP=3 on the host', () => {
   });
   afterAll(() => host.close());
 
+  const overLimit = (backupId: string, targets: string[]) =>
+    expectRefused(
+      host,
+      () => as(host, 'owner').post(SHARING, shareRequest(backupId, targets)),
+      400,
+      'badRequest',
+      'BackupSharing.ShareLimitExceeded',
+    );
+
   it('applies the configured limit instead of 10', async () => {
     const backupId = await createBackup(host);
     await shareOk(host, backupId, [randomProjectId(), randomProjectId()]);
 
-    const response = await expectNothingWritten(host, () =>
-      as(host, 'owner').post(SHARING, shareRequest(backupId, [randomProjectId(), randomProjectId()])),
-    );
-    expect(response.status).toBe(400);
-    const fault = expectFault(response.body, 400, 'badRequest');
-    expect(fault.error_code).toBe('BackupSharing.ShareLimitExceeded');
+    const fault = await overLimit(backupId, [randomProjectId(), randomProjectId()]);
     expect(fault.message).toContain('3');
 
     await shareOk(host, backupId, [randomProjectId()]);
     expect(await activeRowsOf(host, backupId)).toBe(3);
-    const fourth = await as(host, 'owner').post(SHARING, shareRequest(backupId, [randomProjectId()]));
-    expect(fourth.status).toBe(400);
+    await overLimit(backupId, [randomProjectId()]);
     expect(await activeRowsOf(host, backupId)).toBe(3);
   });
 
   it('refuses 4 targets in one request on a backup with none', async () => {
     const backupId = await createBackup(host);
-    const response = await as(host, 'owner').post(SHARING, shareRequest(backupId, Array.from({ length: 4 }, randomProjectId)));
-    expect(response.status).toBe(400);
-    expect(expectFault(response.body, 400, 'badRequest').error_code).toBe('BackupSharing.ShareLimitExceeded');
+    await overLimit(backupId, Array.from({ length: 4 }, randomProjectId));
     expect(await sharingRows(host, 'backup_id = ?', [backupId])).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Response } from 'supertest';
 import Test from 'supertest/lib/test';
-import { NAIVE_TIMESTAMP, TOKENS, TestHost, v2 } from './test-host';
+import { NAIVE_TIMESTAMP, TOKENS, TestHost, expectFault, v2 } from './test-host';
 
 /** A demo identity: its token, and by default the project it acts for. */
 export type Who = keyof typeof TOKENS;
@@ -62,24 +62,23 @@ export async function shareOk(
   return response.body.shared;
 }
 
-export interface CreatedSharing {
+interface SharingFields {
   id: string;
   backup_id: string;
   from_project_id: string;
   to_project_id: string;
   created_at: string | null;
   updated_at: string | null;
+}
+
+/** A sharing as the create answer shows it. */
+export interface CreatedSharing extends SharingFields {
   deleted: string | null;
   deleted_at: string | null;
 }
 
-export interface SharingDetail {
-  id: string;
-  backup_id: string;
-  from_project_id: string;
-  to_project_id: string;
-  created_at: string | null;
-  updated_at: string | null;
+/** A sharing as get and list show it. */
+export interface SharingDetail extends SharingFields {
   backup: Record<string, unknown> | null;
 }
 
@@ -110,6 +109,25 @@ export async function expectNothingWritten(host: TestHost, send: () => PromiseLi
   const response = await send();
   expect(await snapshot()).toEqual(before);
   return response;
+}
+
+/**
+ * A request that must be refused: `status` in the fault shape with `errorCode`, a request ID,
+ * and nothing written. Returns the fault.
+ */
+export async function expectRefused(
+  host: TestHost,
+  send: () => PromiseLike<Response>,
+  status: number,
+  faultName: string,
+  errorCode: string,
+): Promise<{ message: string; error_code: string }> {
+  const response = await expectNothingWritten(host, send);
+  expect(response.status).toBe(status);
+  const fault = expectFault(response.body, status, faultName);
+  expect(fault.error_code).toBe(errorCode);
+  expectRequestId(response);
+  return fault;
 }
 
 /** The request ID header of an answer, error or not. */
