@@ -1,9 +1,8 @@
-import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createConnection } from 'mysql2/promise';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { buildHost, startHostProcess } from './support/host-process';
 import { createTestDatabase, TestDatabase, testDatabaseKind } from './support/test-database';
 import { DEMO_BACKUPS, DEMO_PROJECTS, TOKENS } from './support/test-host';
@@ -16,21 +15,16 @@ async function sharedDatabase(): Promise<TestDatabase> {
 }
 
 async function outboxRows(url: string): Promise<{ sharing_id: string; delivered_at: unknown }[]> {
-  const sql = 'SELECT sharing_id, delivered_at FROM backup_sharing_events ORDER BY seq';
-  if (url.startsWith('sqlite:')) {
-    const db = new Database(url.slice('sqlite:'.length), { readonly: true });
-    try {
-      return db.prepare(sql).all() as { sharing_id: string; delivered_at: unknown }[];
-    } finally {
-      db.close();
-    }
-  }
-  const connection = await createConnection({ uri: url });
+  const dataSource = new DataSource(
+    url.startsWith('sqlite:')
+      ? { type: 'better-sqlite3', database: url.slice('sqlite:'.length) }
+      : { type: 'mysql', url, timezone: 'Z' },
+  );
+  await dataSource.initialize();
   try {
-    const [rows] = await connection.query(sql);
-    return rows as { sharing_id: string; delivered_at: unknown }[];
+    return await dataSource.query('SELECT sharing_id, delivered_at FROM backup_sharing_events ORDER BY seq');
   } finally {
-    await connection.end();
+    await dataSource.destroy();
   }
 }
 

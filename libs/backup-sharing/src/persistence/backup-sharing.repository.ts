@@ -52,6 +52,11 @@ export interface BackupCopy {
 
 const ALIAS = 's';
 
+/** The named lock that serialises the changes of one backup's sharings (MySQL: 64 characters at most). */
+function backupLock(backupId: string): string {
+  return `backup-sharing:${backupId}`;
+}
+
 /** When a change happens and which request made it, for the rows and their events. */
 export interface ChangeContext {
   at: Date;
@@ -92,8 +97,9 @@ export class BackupSharingRepository {
 
   /**
    * Creates sharings of one backup in one transaction. `decide` sees the projects the backup is
-   * shared with now and returns the rows to insert (or throws); on MySQL those rows are locked
-   * so that concurrent shares of the same backup cannot both pass the per-backup limit.
+   * shared with now and returns the rows to insert (or throws). Changes of one backup are
+   * serialised (a named lock on MySQL), so concurrent shares cannot both pass the per-backup
+   * limit; the unique index stays the last word on duplicates.
    */
   async shareBackup(
     ownerProjectId: string,
@@ -110,14 +116,12 @@ export class BackupSharingRepository {
             backupId,
             ownerProjectId,
           });
-        // SQLite serialises writers by itself and has no row locks.
-        if (supportsRowLocks(this.dataSource)) query.setLock('pessimistic_write');
         const active = await query.getMany();
         const rows = decide(active.map((row) => row.toProjectId));
         await manager.insert(BackupSharingEntity, rows);
         await recordEvents(manager, BACKUP_SHARING_CREATED, rows, change);
         return rows;
-      });
+      }, backupLock(backupId));
     } catch (error) {
       throw translateWriteConflict(error, backupId);
     }
@@ -191,8 +195,8 @@ export class BackupSharingRepository {
 
   /**
    * Cancels every active sharing of one backup in one UPDATE, and records one event per sharing.
-   * The rows are read (and on MySQL locked) first so that the events name exactly the sharings
-   * the UPDATE ends, even while another request shares the same backup.
+   * The rows are read and locked first so that the events name exactly the sharings the UPDATE
+   * ends, even while another request cancels one of them.
    */
   async cancelAllOfBackup(ownerProjectId: string, backupId: string, change: ChangeContext): Promise<number> {
     return inTransaction(this.dataSource, async (manager) => {
@@ -213,7 +217,7 @@ export class BackupSharingRepository {
         .execute();
       await recordEvents(manager, BACKUP_SHARING_CANCELED, active, change);
       return active.length;
-    });
+    }, backupLock(backupId));
   }
 
   isSharedWith(backupId: string, projectId: string): Promise<boolean> {

@@ -1,8 +1,11 @@
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ConcurrentChangeError } from '../backup-sharing.errors';
 
 /** Tail of each SQLite data source's transaction queue. */
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
+
+/** How long a change waits for another change of the same backup before answering 409. */
+const LOCK_WAIT_SECONDS = 10;
 
 /** MySQL and MariaDB lock rows (`FOR UPDATE`, `SKIP LOCKED`); SQLite locks the whole database. */
 export function supportsRowLocks(dataSource: DataSource): boolean {
@@ -10,38 +13,49 @@ export function supportsRowLocks(dataSource: DataSource): boolean {
 }
 
 /**
- * Runs `work` in a transaction. TypeORM gives every caller the same single SQLite connection, so
- * two transactions in flight would interleave their statements inside one BEGIN: on SQLite they
- * run one after another. MySQL gives each its own pooled connection.
+ * Runs `work` in a transaction.
+ *
+ * MySQL: READ COMMITTED, so that InnoDB takes no gap locks, which would make concurrent changes
+ * of unrelated backups deadlock each other. Changes that must see each other's results (sharing
+ * one backup: duplicates and the per-backup limit) name a `lockKey`: a named lock (`GET_LOCK`),
+ * taken before the transaction starts and released only after it commits, serialises them.
+ *
+ * SQLite: TypeORM gives every caller the same single connection, so two transactions in flight
+ * would interleave their statements inside one BEGIN; they run one after another instead.
  */
-export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-  if (supportsRowLocks(dataSource)) return retryingDeadlocks(() => dataSource.transaction(work));
-  const run = (sqliteQueues.get(dataSource) ?? Promise.resolve()).then(() => dataSource.transaction(work));
-  sqliteQueues.set(
-    dataSource,
-    run.catch(() => undefined),
-  );
-  return run;
-}
-
-const DEADLOCK_ATTEMPTS = 5;
-
-/**
- * InnoDB picks a deadlock victim and rolls its whole transaction back; running it again is the
- * remedy MySQL documents. Its gap locks make this happen between requests on unrelated backups
- * of one project too, so without a retry those would fail. Still deadlocked after a few tries:
- * a 409 the client may retry, never a 500.
- */
-async function retryingDeadlocks<T>(run: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await run();
-    } catch (error) {
-      const code = error instanceof QueryFailedError ? (error.driverError as { code?: string } | undefined)?.code : undefined;
-      if (code !== 'ER_LOCK_DEADLOCK') throw error;
-      if (attempt >= DEADLOCK_ATTEMPTS) throw new ConcurrentChangeError();
-      // A short random pause keeps the same transactions from colliding again in lockstep.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+export async function inTransaction<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+  lockKey?: string,
+): Promise<T> {
+  if (!supportsRowLocks(dataSource)) {
+    const run = (sqliteQueues.get(dataSource) ?? Promise.resolve()).then(() => dataSource.transaction(work));
+    sqliteQueues.set(
+      dataSource,
+      run.catch(() => undefined),
+    );
+    return run;
+  }
+  const runner = dataSource.createQueryRunner();
+  let locked = false;
+  try {
+    await runner.connect();
+    if (lockKey) {
+      const [row] = await runner.query('SELECT GET_LOCK(?, ?) AS acquired', [lockKey, LOCK_WAIT_SECONDS]);
+      if (Number(row.acquired) !== 1) throw new ConcurrentChangeError();
+      locked = true;
     }
+    await runner.startTransaction('READ COMMITTED');
+    try {
+      const result = await work(runner.manager);
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      await runner.rollbackTransaction();
+      throw error;
+    }
+  } finally {
+    if (locked) await runner.query('DO RELEASE_LOCK(?)', [lockKey]).catch(() => undefined);
+    await runner.release();
   }
 }
