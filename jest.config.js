@@ -22,6 +22,8 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 60000 },
+    // Swagger UI in headless Chromium; `npm run test:browser` (scripts/test-browser.js) runs it.
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'], testTimeout: 120000 },
     // The packed module in a foreign host; `scripts/test-foreign-host.js` installs it first.
     // Its roots leave out libs/, so `nestjs-backup-sharing` resolves to the installed tarball only.
     {

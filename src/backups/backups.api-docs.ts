@@ -52,12 +52,12 @@ export function ApiCreateBackup(): MethodDecorator {
     } as Parameters<typeof ApiBody>[0]),
     ApiAcceptedResponse({ type: CreateBackupResponse, description: 'Accepted: the new backup, with its links.' }),
     ApiFaults(
-      mergeFaultDocs(PROJECT_SCOPED_FAULTS, JSON_BODY_FAULTS, {
+      mergeFaultDocs({
         400: {
           description: 'A field is missing or invalid.',
           examples: [{ summary: 'No volume_id', message: 'backup.volume_id must be a UUID.', error_code: 'BackupSharing.InvalidRequest' }],
         },
-      }),
+      }, JSON_BODY_FAULTS, PROJECT_SCOPED_FAULTS),
     ),
   );
 }
@@ -81,7 +81,7 @@ export function ApiShowBackup(): MethodDecorator {
     }),
     BACKUP_ID,
     ApiOkResponse({ type: ShowBackupResponse, description: 'The backup.' }),
-    ApiFaults(mergeFaultDocs(PROJECT_SCOPED_FAULTS, NOT_FOUND)),
+    ApiFaults(mergeFaultDocs(NOT_FOUND, PROJECT_SCOPED_FAULTS)),
   );
 }
 
@@ -94,7 +94,7 @@ export function ApiDeleteBackup(): MethodDecorator {
     }),
     BACKUP_ID,
     ApiAcceptedResponse({ description: 'Accepted; no body.' }),
-    ApiFaults(mergeFaultDocs(PROJECT_SCOPED_FAULTS, NOT_FOUND)),
+    ApiFaults(mergeFaultDocs(NOT_FOUND, PROJECT_SCOPED_FAULTS)),
   );
 }
 
@@ -114,7 +114,7 @@ export function ApiBackupAction(): MethodDecorator {
     } as Parameters<typeof ApiBody>[0]),
     ApiAcceptedResponse({ description: 'Accepted; no body.' }),
     ApiFaults(
-      mergeFaultDocs(PROJECT_SCOPED_FAULTS, JSON_BODY_FAULTS, NOT_FOUND, {
+      mergeFaultDocs({
         400: {
           description: 'Not an `os-reset_status` action, or an unknown status.',
           examples: [
@@ -131,7 +131,7 @@ export function ApiBackupAction(): MethodDecorator {
             { summary: 'Not an admin', message: 'os-reset_status is allowed to the admin role only.', error_code: 'BackupSharing.Forbidden' },
           ],
         },
-      }),
+      }, NOT_FOUND, JSON_BODY_FAULTS, PROJECT_SCOPED_FAULTS),
     ),
   );
 }

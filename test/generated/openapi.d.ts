@@ -570,7 +570,7 @@ export interface operations {
                     "application/json": components["schemas"]["ShareBackupResponse"];
                 };
             };
-            /** @description Bad request. Malformed JSON. Missing or invalid fields; the backup is not available or is encrypted; a bad target; over the limit. */
+            /** @description Missing or invalid fields; the backup is not available or is encrypted; a bad target; over the limit. Malformed JSON. The project ID in the path is malformed. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -711,7 +711,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad request. No `backup_id`. */
+            /** @description No `backup_id`. The project ID in the path is malformed. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -813,7 +813,7 @@ export interface operations {
                 to_project_id?: string;
                 /** @description The backup's volume ID. */
                 volume_id?: string;
-                /** @description The backup's status. */
+                /** @description The backup's status, e.g. `available`. */
                 status?: string;
                 /** @description The backup's availability zone. */
                 availability_zone?: string;
@@ -879,7 +879,7 @@ export interface operations {
                     "application/json": components["schemas"]["ListSharingsResponse"];
                 };
             };
-            /** @description Bad request. A query value is invalid. */
+            /** @description A query value is invalid. The project ID in the path is malformed. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -972,7 +972,7 @@ export interface operations {
                 to_project_id?: string;
                 /** @description The backup's volume ID. */
                 volume_id?: string;
-                /** @description The backup's status. */
+                /** @description The backup's status, e.g. `available`. */
                 status?: string;
                 /** @description The backup's availability zone. */
                 availability_zone?: string;
@@ -1004,7 +1004,7 @@ export interface operations {
                     "application/json": components["schemas"]["CountSharingsResponse"];
                 };
             };
-            /** @description Bad request. A query value is invalid. */
+            /** @description A query value is invalid. The project ID in the path is malformed. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1141,7 +1141,7 @@ export interface operations {
                     "application/json": components["schemas"]["GetSharingResponse"];
                 };
             };
-            /** @description Bad request. */
+            /** @description The project ID in the path is malformed. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1257,7 +1257,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad request. `is_backup_id` is not a boolean. */
+            /** @description `is_backup_id` is not a boolean. The project ID in the path is malformed. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1275,7 +1275,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The token is scoped to another project than `{project_id}` (and holds no admin role). The recipient project cancels a sharing: only the owner project may. */
+            /** @description The recipient project cancels a sharing: only the owner project may. The token is scoped to another project than `{project_id}` (and holds no admin role). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1374,7 +1374,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreateBackupResponse"];
                 };
             };
-            /** @description Bad request. Malformed JSON. A field is missing or invalid. */
+            /** @description A field is missing or invalid. Malformed JSON. The project ID in the path is malformed. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1496,7 +1496,7 @@ export interface operations {
                     "application/json": components["schemas"]["ListBackupsResponse"];
                 };
             };
-            /** @description Bad request. */
+            /** @description The project ID in the path is malformed. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1602,7 +1602,7 @@ export interface operations {
                     "application/json": components["schemas"]["ShowBackupResponse"];
                 };
             };
-            /** @description Bad request. */
+            /** @description The project ID in the path is malformed. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1715,7 +1715,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad request. */
+            /** @description The project ID in the path is malformed. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1832,7 +1832,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad request. Malformed JSON. Not an `os-reset_status` action, or an unknown status. */
+            /** @description Not an `os-reset_status` action, or an unknown status. Malformed JSON. The project ID in the path is malformed. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1850,7 +1850,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The token is scoped to another project than `{project_id}` (and holds no admin role). The token does not hold the admin role. */
+            /** @description The token does not hold the admin role. The token is scoped to another project than `{project_id}` (and holds no admin role). */
             403: {
                 headers: {
                     [name: string]: unknown;

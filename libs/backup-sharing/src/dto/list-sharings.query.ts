@@ -35,7 +35,7 @@ export class SharingFiltersQuery {
   @MaxLength(36, { message: 'volume_id must be at most 36 characters.' })
   volume_id?: string;
 
-  @ApiPropertyOptional({ description: "The backup's status.", example: 'available' })
+  @ApiPropertyOptional({ description: "The backup's status, e.g. `available`." })
   @IsOptional()
   @IsString({ message: 'status must be given once.' })
   @MaxLength(32, { message: 'status must be at most 32 characters.' })

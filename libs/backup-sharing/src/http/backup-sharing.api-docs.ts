@@ -139,7 +139,7 @@ export function ApiShareBackup(): MethodDecorator {
       example: { shared: [{ ...EXAMPLE_SHARING_FIELDS, deleted: null, deleted_at: null }] },
     }),
     ApiFaults(
-      mergeFaultDocs(PROJECT_SCOPED_FAULTS, JSON_BODY_FAULTS, {
+      mergeFaultDocs({
         400: {
           description: 'Missing or invalid fields; the backup is not available or is encrypted; a bad target; over the limit.',
           examples: [
@@ -186,7 +186,7 @@ export function ApiShareBackup(): MethodDecorator {
             },
           ],
         },
-      }),
+      }, JSON_BODY_FAULTS, PROJECT_SCOPED_FAULTS),
     ),
   );
 }
@@ -227,7 +227,7 @@ export function ApiListSharings(): MethodDecorator {
       example: { shared: [{ ...EXAMPLE_SHARING_FIELDS, backup: EXAMPLE_BACKUP_VIEW }] },
     }),
     ApiFaults(
-      mergeFaultDocs(PROJECT_SCOPED_FAULTS, {
+      mergeFaultDocs({
         400: {
           ...BAD_QUERY,
           examples: [
@@ -235,7 +235,7 @@ export function ApiListSharings(): MethodDecorator {
             { summary: 'A limit out of range', message: 'limit must be a whole number from 1 to 1000.', error_code: 'BackupSharing.InvalidRequest' },
           ],
         },
-      }),
+      }, PROJECT_SCOPED_FAULTS),
     ),
   );
 }
@@ -248,7 +248,7 @@ export function ApiCountSharings(): MethodDecorator {
       description: `Counts the sharings the list would return: the same filters, without sort and paging.\n\n${FILTERS_DESCRIPTION}`,
     }),
     ApiOkResponse({ type: CountSharingsResponse, description: 'The number of matching sharings.', example: { count: 2 } }),
-    ApiFaults(mergeFaultDocs(PROJECT_SCOPED_FAULTS, { 400: BAD_QUERY })),
+    ApiFaults(mergeFaultDocs({ 400: BAD_QUERY }, PROJECT_SCOPED_FAULTS)),
   );
 }
 
@@ -268,9 +268,9 @@ export function ApiShowSharing(): MethodDecorator {
       example: { shared: { ...EXAMPLE_SHARING_FIELDS, backup: EXAMPLE_BACKUP_VIEW } },
     }),
     ApiFaults(
-      mergeFaultDocs(PROJECT_SCOPED_FAULTS, {
+      mergeFaultDocs({
         404: { description: "Unknown sharing, or one the caller's project neither made nor received.", examples: [SHARING_NOT_FOUND] },
-      }),
+      }, PROJECT_SCOPED_FAULTS),
     ),
   );
 }
@@ -308,7 +308,7 @@ export function ApiCancelSharing(): MethodDecorator {
     }),
     ApiOkResponse({ description: CANCELED }),
     ApiFaults(
-      mergeFaultDocs(PROJECT_SCOPED_FAULTS, {
+      mergeFaultDocs({
         400: { description: '`is_backup_id` is not a boolean.', examples: [BAD_BOOLEAN] },
         403: {
           description: 'The recipient project cancels a sharing: only the owner project may.',
@@ -324,7 +324,7 @@ export function ApiCancelSharing(): MethodDecorator {
           description: "Unknown or already canceled sharing, one of another project; with `is_backup_id=true`, a backup that is not the caller's.",
           examples: [SHARING_NOT_FOUND, BACKUP_NOT_FOUND],
         },
-      }),
+      }, PROJECT_SCOPED_FAULTS),
     ),
   );
 }
@@ -344,7 +344,7 @@ export function ApiCancelSharingsOfBackup(): MethodDecorator {
     }),
     ApiOkResponse({ description: CANCELED }),
     ApiFaults(
-      mergeFaultDocs(PROJECT_SCOPED_FAULTS, {
+      mergeFaultDocs({
         400: {
           description: 'No `backup_id`.',
           examples: [
@@ -358,7 +358,7 @@ export function ApiCancelSharingsOfBackup(): MethodDecorator {
           ],
         },
         404: { description: "The backup does not exist or is not the caller's.", examples: [BACKUP_NOT_FOUND] },
-      }),
+      }, PROJECT_SCOPED_FAULTS),
     ),
   );
 }

@@ -50,8 +50,9 @@ export function ApiFaults(docs: FaultDocs): MethodDecorator & ClassDecorator {
 }
 
 /**
- * Joins fault docs of several sources (the ones every route shares, the operation's own):
- * descriptions are joined and examples appended, so an operation adds its causes to a shared status.
+ * Joins fault docs of several sources, the operation's own first and then the shared ones: per
+ * status, descriptions are joined and examples appended in that order, so Swagger UI shows the
+ * operation's own cause of a status first.
  */
 export function mergeFaultDocs(...sources: FaultDocs[]): FaultDocs {
   const merged: FaultDocs = {};
@@ -76,7 +77,7 @@ const INTERNAL_MESSAGE = 'The server has either erred or is incapable of perform
  */
 export const PROJECT_SCOPED_FAULTS: FaultDocs = {
   400: {
-    description: 'Bad request.',
+    description: 'The project ID in the path is malformed.',
     examples: [
       {
         summary: 'The project ID in the path is malformed',
