@@ -1,5 +1,11 @@
-// Says plainly what a run without a database server left out, and how to run it.
+// Says plainly what a run without a database server or a Keystone left out, and how to run it.
 module.exports = async () => {
+  if (!process.env.TEST_KEYSTONE_FIXTURES) {
+    console.log(
+      '\nSkipped in this run: test/keystone.e2e-spec.ts, the demo host against a real Keystone (it needs one).\n' +
+        'Run it with: npm run test:keystone   (starts Keystone on loopback through scripts/keystone-dev.sh)',
+    );
+  }
   if (process.env.TEST_DATABASE_URL) return;
   console.log(
     '\nSkipped in this run: the end-to-end suite on MySQL/MariaDB (it needs a server).\n' +
