@@ -1,28 +1,17 @@
 import { INestApplication, Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import request from 'supertest';
 import { BackupSharingModule } from './backup-sharing.module';
-import { backupSharingEntities } from './backup-sharing.module-definition';
 import { BackupSharingModuleOptions, BackupSharingOptionsFactory } from './backup-sharing.options';
 import { BackupSharingService } from './backup-sharing.service';
 import { StaticTokenVerifier } from './auth/static-token.verifier';
-import { backupSharingMigrations } from './persistence/backup-sharing.migrations';
 import { InMemoryBackupCatalog } from './testing/in-memory-backup-catalog';
+import { inMemoryBackupSharingDatabase } from './testing/in-memory-database';
 
 const PROJECT = 'c13f5220dc1949b0b741ea81a7cd5554';
 const BACKUP = '066b1e37-9305-4057-97e5-2e99b21fc71d';
 
-function database(name?: string) {
-  return TypeOrmModule.forRoot({
-    name,
-    type: 'better-sqlite3',
-    database: ':memory:',
-    entities: backupSharingEntities,
-    migrations: backupSharingMigrations,
-    migrationsRun: true,
-  });
-}
+const database = inMemoryBackupSharingDatabase;
 
 function ports(): BackupSharingModuleOptions {
   const catalog = new InMemoryBackupCatalog();

@@ -1,17 +1,15 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import request from 'supertest';
 import { BackupSharingModule } from '../backup-sharing.module';
-import { backupSharingEntities } from '../backup-sharing.module-definition';
 import { BackupSharingModuleOptions } from '../backup-sharing.options';
 import { BackupSharingService } from '../backup-sharing.service';
-import { backupSharingMigrations } from '../persistence/backup-sharing.migrations';
 import { InMemoryBackupCatalog } from '../testing/in-memory-backup-catalog';
 import { DefaultSharingPolicy } from './default-sharing.policy';
 import { PolicyTarget, SharingRule } from './sharing-policy.port';
 import { StaticTokenVerifier } from './static-token.verifier';
 import { Identity } from './token-verifier.port';
+import { inMemoryBackupSharingDatabase } from '../testing/in-memory-database';
 
 const OWNER = 'owner0000000000000000000000000001';
 const RECIPIENT = 'recipient000000000000000000000002';
@@ -41,13 +39,7 @@ async function host(options: Partial<BackupSharingModuleOptions>): Promise<INest
   catalog.add(OWNER, BACKUP);
   const moduleRef = await Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot({
-        type: 'better-sqlite3',
-        database: ':memory:',
-        entities: backupSharingEntities,
-        migrations: backupSharingMigrations,
-        migrationsRun: true,
-      }),
+      inMemoryBackupSharingDatabase(),
       BackupSharingModule.forRoot({ backupCatalog: catalog, tokenVerifier: tokens, ...options }),
     ],
   }).compile();

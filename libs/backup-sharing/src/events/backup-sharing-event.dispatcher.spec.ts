@@ -1,17 +1,15 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { BackupSharingModule } from '../backup-sharing.module';
-import { backupSharingEntities } from '../backup-sharing.module-definition';
 import { BackupSharingService } from '../backup-sharing.service';
 import { StaticTokenVerifier } from '../auth/static-token.verifier';
-import { backupSharingMigrations } from '../persistence/backup-sharing.migrations';
 import { InMemoryBackupCatalog } from '../testing/in-memory-backup-catalog';
 import { BackupSharingEvent } from './backup-sharing.event';
 import { BackupSharingEventDispatcher } from './backup-sharing-event.dispatcher';
 import { BackupSharingEvents } from './backup-sharing-events';
+import { inMemoryBackupSharingDatabase } from '../testing/in-memory-database';
 
 const OWNER = 'owner0000000000000000000000000001';
 const ALICE = 'alice000000000000000000000000002';
@@ -29,13 +27,7 @@ describe('events from the outbox (real SQLite)', () => {
     backupId = catalog.add(OWNER, randomUUID()).id;
     const moduleRef = await Test.createTestingModule({
       imports: [
-        TypeOrmModule.forRoot({
-          type: 'better-sqlite3',
-          database: ':memory:',
-          entities: backupSharingEntities,
-          migrations: backupSharingMigrations,
-          migrationsRun: true,
-        }),
+        inMemoryBackupSharingDatabase(),
         BackupSharingModule.forRoot({
           backupCatalog: catalog,
           tokenVerifier: new StaticTokenVerifier({}),

@@ -2,14 +2,12 @@ import { Controller, Get, INestApplication, Module } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import request from 'supertest';
 import { BackupSharingModule } from '../backup-sharing.module';
-import { backupSharingEntities } from '../backup-sharing.module-definition';
 import { StaticTokenVerifier } from '../auth/static-token.verifier';
-import { backupSharingMigrations } from '../persistence/backup-sharing.migrations';
 import { InMemoryBackupCatalog } from '../testing/in-memory-backup-catalog';
 import { createBackupSharingDocument } from './backup-sharing.openapi';
+import { inMemoryBackupSharingDatabase } from '../testing/in-memory-database';
 
 const PROJECT = 'c13f5220dc1949b0b741ea81a7cd5554';
 const TARGET = '722513ed0a324dadaabe5b2d0fe848c9';
@@ -32,13 +30,7 @@ async function hostWith(mount: { routerPath?: string; globalPrefix?: string }): 
   catalog.add(PROJECT, BACKUP);
   const moduleRef = await Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot({
-        type: 'better-sqlite3',
-        database: ':memory:',
-        entities: backupSharingEntities,
-        migrations: backupSharingMigrations,
-        migrationsRun: true,
-      }),
+      inMemoryBackupSharingDatabase(),
       BackupSharingModule.forRoot({ backupCatalog: catalog, tokenVerifier: new StaticTokenVerifier({ t: { project_id: PROJECT } }) }),
       VolumesModule,
       ...(mount.routerPath ? [RouterModule.register([{ path: mount.routerPath, module: BackupSharingModule }])] : []),
