@@ -6,6 +6,7 @@ import {
   BackupSharingModule,
   backupSharingEntities,
   backupSharingMigrations,
+  withDatabaseErrorsTranslated,
 } from '../libs/backup-sharing/src';
 import { BackupCatalogAdapter } from './backups/backup-catalog.adapter';
 import { BackupEntity } from './backups/backup.entity';
@@ -13,6 +14,7 @@ import { hostMigrations } from './backups/backups.migration';
 import { BackupsModule } from './backups/backups.module';
 import { BackupsPersistenceModule } from './backups/backups-persistence.module';
 import { HostConfig } from './config/host.config';
+import { boundedMysqlDriver } from './database/bounded-mysql.driver';
 import { createTokenVerifier } from './config/token-verifier.factory';
 import { HealthModule } from './health/health.module';
 import { SharingEventsLog } from './events/sharing-events.log';
@@ -33,7 +35,17 @@ function dataSourceOptions(config: HostConfig): TypeOrmModuleOptions {
     return { ...common, type: 'better-sqlite3' as const, database: path };
   }
   // Timestamps are naive UTC in the API; 'Z' keeps the driver from shifting them to local time.
-  return { ...common, type: 'mysql' as const, url: config.database.url, timezone: 'Z', charset: 'utf8mb4' };
+  const { dbConnectTimeoutMs, dbStatementTimeoutMs } = config.edge;
+  return {
+    ...common,
+    type: 'mysql' as const,
+    url: config.database.url,
+    timezone: 'Z',
+    charset: 'utf8mb4',
+    // An unreachable or hanging database answers 503/504 in bounded time, never a request that waits.
+    connectTimeout: dbConnectTimeoutMs || undefined,
+    driver: boundedMysqlDriver({ acquireTimeoutMs: dbConnectTimeoutMs, statementTimeoutMs: dbStatementTimeoutMs }),
+  };
 }
 
 /** The demo block-storage API: its own backups, plus the sharing module mounted beside them. */
@@ -49,10 +61,12 @@ export class AppModule {
           imports: [BackupsPersistenceModule],
           inject: [BackupCatalogAdapter],
           useFactory: (backupCatalog: BackupCatalogAdapter) => ({
-            backupCatalog,
+            // The catalog shares the database: an outage is a 503/504 there too, other failures a 502.
+            backupCatalog: withDatabaseErrorsTranslated(backupCatalog),
             tokenVerifier: createTokenVerifier(config.auth),
             adminRole: config.adminRole,
             maxSharesPerBackup: config.maxSharesPerBackup,
+            cancelAllEnabled: config.edge.cancelAllEnabled,
             events: config.events,
           }),
         }),

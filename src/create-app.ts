@@ -1,14 +1,15 @@
-import { INestApplication, LogLevel, Logger } from '@nestjs/common';
+import { INestApplication, LogLevel, Logger, LoggerService } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
-import { FaultFilter, assignRequestId } from '../libs/backup-sharing/src';
+import { FaultFilter } from '../libs/backup-sharing/src';
 import { AppModule } from './app.module';
 import { seedDemoBackups } from './backups/demo-seed';
 import { HostConfig } from './config/host.config';
 import { setupSwaggerUi } from './docs/openapi.document';
-
-type NodeRequest = { method?: string; originalUrl?: string; url?: string };
-type NodeResponse = { statusCode: number; setHeader(name: string, value: string): unknown; on(event: 'finish', listener: () => void): unknown };
+import { createHostLogger, isLoggerService } from './http/host-logger';
+import { configureHttpEdge } from './http/http-edge';
+import { requestLogMiddleware } from './http/request-log.middleware';
 
 /**
  * Builds the demo host, ready to `listen`: used by `main.ts` and by the end-to-end tests, so the
@@ -16,24 +17,23 @@ type NodeResponse = { statusCode: number; setHeader(name: string, value: string)
  */
 export async function createApp(
   config: HostConfig,
-  options: { logger?: false | LogLevel[] } = {},
+  options: { logger?: false | LogLevel[] | LoggerService } = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), { logger: options.logger ?? ['log', 'warn', 'error'] });
+  const logger = options.logger === false || isLoggerService(options.logger)
+    ? options.logger
+    : createHostLogger(config.edge.logFormat, options.logger ?? ['log', 'warn', 'error']);
+  // The default parsers would also read urlencoded bodies and allow 100 KiB: JSON only, with our limit.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false });
   const requestLog = new Logger('HTTP');
 
-  // Request ID and one log line on every answer, unknown paths included.
-  app.use((request: NodeRequest, response: NodeResponse, next: () => void) => {
-    const id = assignRequestId(request, response);
-    const started = process.hrtime.bigint();
-    response.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      requestLog.log(`${id} ${request.method} ${request.originalUrl ?? request.url} ${response.statusCode} ${ms.toFixed(1)}ms`);
-    });
-    next();
-  });
+  // Request ID and one structured log line on every answer, unknown paths included.
+  app.use(requestLogMiddleware(requestLog));
+  app.useBodyParser('json', { limit: config.edge.bodyLimitBytes });
+  configureHttpEdge(app.getHttpServer(), config.edge, requestLog);
   // The host's own routes and unknown paths answer in the same fault shape as the module.
   app.useGlobalFilters(new FaultFilter(app.get(HttpAdapterHost)));
-  app.enableShutdownHooks();
+  // SIGTERM: stop accepting, finish the requests in flight, close the pool, then exit 0.
+  app.enableShutdownHooks([], { useProcessExit: true });
 
   setupSwaggerUi(app, config);
 

@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { EVERY_PATH, MediaTypeMiddleware, methodNotAllowedMiddleware } from '../../libs/backup-sharing/src';
 import { BackupsController } from './backups.controller';
 import { BackupsPersistenceModule } from './backups-persistence.module';
 import { BackupsService } from './backups.service';
@@ -8,4 +9,10 @@ import { BackupsService } from './backups.service';
   controllers: [BackupsController],
   providers: [BackupsService],
 })
-export class BackupsModule {}
+export class BackupsModule implements NestModule {
+  /** The same HTTP edge as the sharing routes: 405 with Allow, 406, 415. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(methodNotAllowedMiddleware(BackupsController)).forRoutes(EVERY_PATH);
+    consumer.apply(MediaTypeMiddleware).forRoutes(BackupsController);
+  }
+}

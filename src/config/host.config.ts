@@ -1,6 +1,7 @@
 import { StaticTokenEntry } from '../../libs/backup-sharing/src';
 import { DEMO_TOKENS } from './demo-tokens';
 import { JwtAuthConfig, KeystoneAuthConfig, parseJwtAuth, parseKeystoneAuth } from './identity.config';
+import { EdgeConfig, loadEdgeConfig } from './edge.config';
 
 export type DatabaseConfig =
   | { type: 'sqlite'; path: string }
@@ -17,6 +18,8 @@ export interface HostConfig {
   /** The role that acts for any project (AUTH_ADMIN_ROLE). */
   adminRole: string;
   maxSharesPerBackup: number;
+  /** Body and request-time limits, database time limits, cancel-all switch, log format. */
+  edge: EdgeConfig;
   /** Outbox delivery in this instance (EVENTS_DISPATCH, EVENTS_POLL_INTERVAL_MS, EVENTS_LEASE_MS). */
   events: { dispatch: boolean; pollIntervalMs: number; leaseMs: number };
 }
@@ -41,6 +44,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {
     auth: parseAuth(env, production),
     adminRole: env.AUTH_ADMIN_ROLE || 'admin',
     maxSharesPerBackup: integer(env, 'MAX_SHARES_PER_BACKUP', 10, 1, 1000),
+    edge: loadEdgeConfig(
+      env,
+      (name, fallback, min, max) => integer(env, name, fallback, min, max),
+      (name, fallback) => boolean(env, name, fallback),
+    ),
     events: {
       dispatch: boolean(env, 'EVENTS_DISPATCH', true),
       pollIntervalMs: integer(env, 'EVENTS_POLL_INTERVAL_MS', 1000, 10, 3600_000),

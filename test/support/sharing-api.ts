@@ -100,7 +100,7 @@ export function activeRowsOf(host: TestHost, backupId: string): Promise<number> 
  * Runs a request that must fail and proves it wrote nothing: the sharings table holds exactly
  * the same rows, active and canceled, before and after, and so does the host's backups table.
  */
-export async function expectNothingWritten(host: TestHost, send: () => PromiseLike<Response>): Promise<Response> {
+export async function expectNothingWritten<T = Response>(host: TestHost, send: () => PromiseLike<T>): Promise<T> {
   const snapshot = async () => [
     await host.dataSource.query('SELECT * FROM backup_sharings ORDER BY id'),
     await host.dataSource.query('SELECT id, project_id, status, updated_at FROM backups ORDER BY id'),

@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, LoggerService } from '@nestjs/common';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
@@ -27,14 +27,22 @@ export interface TestHost {
   close(): Promise<void>;
 }
 
+export interface TestHostOptions {
+  /** Receives the host's log (default: none). */
+  logger?: LoggerService;
+  /** The URL the host connects with, from the fresh database's own, e.g. through a TCP proxy. */
+  routeDatabase?: (url: string) => string;
+}
+
 /**
  * Starts the demo host exactly as `npm start` builds it, on a fresh database, listening on a
  * random loopback port; tests talk to it over real HTTP.
  */
-export async function startTestHost(env: Record<string, string> = {}): Promise<TestHost> {
+export async function startTestHost(env: Record<string, string> = {}, options: TestHostOptions = {}): Promise<TestHost> {
   const database = await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: database.url, DEMO_SEED: 'true', ...env });
-  const app = await createApp(config, { logger: false });
+  const databaseUrl = options.routeDatabase ? options.routeDatabase(database.url) : database.url;
+  const config = loadConfig({ DATABASE_URL: databaseUrl, DEMO_SEED: 'true', ...env });
+  const app = await createApp(config, { logger: options.logger ?? false });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return {

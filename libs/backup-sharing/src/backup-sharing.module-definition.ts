@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { BackupSharingModuleExtras, BackupSharingModuleOptions } from './backup-sharing.options';
 import { BackupSharingEntity } from './persistence/backup-sharing.entity';
 import { BackupSharingRepository } from './persistence/backup-sharing.repository';
+import { withDatabaseErrorsTranslated } from './persistence/database-errors';
 import { BackupSharingEventEntity } from './events/backup-sharing-event.entity';
 import { BackupSharingOutbox } from './events/backup-sharing-outbox.repository';
 
@@ -20,7 +21,8 @@ function withPersistence(definition: DynamicModule, extras: BackupSharingModuleE
       ...(definition.providers ?? []),
       {
         provide: BackupSharingRepository,
-        useFactory: (dataSource: DataSource) => new BackupSharingRepository(dataSource),
+        // Database outages and time limits surface as domain errors from every query (503, 504).
+        useFactory: (dataSource: DataSource) => withDatabaseErrorsTranslated(new BackupSharingRepository(dataSource)),
         inject: [getDataSourceToken(extras.dataSource)],
       },
       {

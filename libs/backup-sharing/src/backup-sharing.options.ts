@@ -26,6 +26,13 @@ export interface BackupSharingModuleOptions {
   sharingPolicy?: SharingPolicy;
   /** Delivery of `backup_sharing.created` / `backup_sharing.canceled` events from the outbox. */
   events?: BackupSharingEventOptions;
+  /**
+   * Serve cancel-all (`DELETE {backup_id}?is_backup_id=true` and `DELETE ?backup_id=`). When
+   * `false`, both forms answer 501 and change nothing; canceling one sharing by ID still works,
+   * and the host's `backupDeleted()` still ends a deleted backup's sharings.
+   * @default true
+   */
+  cancelAllEnabled?: boolean;
 }
 
 export interface BackupSharingEventOptions {

@@ -20,6 +20,8 @@ import {
   SharingPage,
 } from './persistence/backup-sharing.repository';
 import { BackupCatalog, CatalogBackup } from './ports/backup-catalog.port';
+import { askCatalog } from './ports/backup-catalog.call';
+import { FeatureDisabledError } from './dependency.errors';
 import { BackupSharingEventDispatcher } from './events/backup-sharing-event.dispatcher';
 
 /**
@@ -29,6 +31,7 @@ import { BackupSharingEventDispatcher } from './events/backup-sharing-event.disp
 @Injectable()
 export class BackupSharingService {
   private readonly maxSharesPerBackup: number;
+  private readonly cancelAllEnabled: boolean;
 
   constructor(
     private readonly sharings: BackupSharingRepository,
@@ -37,6 +40,7 @@ export class BackupSharingService {
     @Optional() private readonly dispatcher?: BackupSharingEventDispatcher,
   ) {
     this.maxSharesPerBackup = options.maxSharesPerBackup ?? DEFAULT_MAX_SHARES_PER_BACKUP;
+    this.cancelAllEnabled = options.cancelAllEnabled ?? true;
   }
 
   /** Shares a backup of `projectId` with each target, all or none; results in request order. */
@@ -54,7 +58,7 @@ export class BackupSharingService {
       throw new InvalidShareTargetError(`Project ${repeated[0]} appears more than once in to_project_ids.`);
     }
 
-    const backup = await this.catalog.findOwned(projectId, backupId);
+    const backup = await askCatalog(() => this.catalog.findOwned(projectId, backupId));
     if (!backup) throw new BackupNotFoundError(backupId);
     if (backup.status !== 'available') {
       throw new BackupNotShareableError(
@@ -130,7 +134,10 @@ export class BackupSharingService {
 
   /** Cancels every sharing of a backup the project owns; returns how many there were. */
   async cancelAllOfBackup(projectId: string, backupId: string, requestId: string | null = null): Promise<number> {
-    if (!(await this.catalog.findOwned(projectId, backupId))) throw new BackupNotFoundError(backupId);
+    if (!this.cancelAllEnabled) {
+      throw new FeatureDisabledError('Canceling every sharing of a backup is turned off on this service; cancel each sharing by its ID.');
+    }
+    if (!(await askCatalog(() => this.catalog.findOwned(projectId, backupId)))) throw new BackupNotFoundError(backupId);
     return this.cancelEverySharing(projectId, backupId, requestId);
   }
 
@@ -158,7 +165,7 @@ export class BackupSharingService {
   /** One catalog call for the whole page, never one per row. */
   private async withBackups(rows: BackupSharingEntity[]): Promise<BackupSharingWithBackup[]> {
     if (rows.length === 0) return [];
-    const backups = await this.catalog.describe([...new Set(rows.map((row) => row.backupId))]);
+    const backups = await askCatalog(() => this.catalog.describe([...new Set(rows.map((row) => row.backupId))]));
     return rows.map((row) => ({ ...toSharing(row), backup: backups.get(row.backupId) ?? null }));
   }
 }

@@ -16,6 +16,10 @@ export {
 export { BackupSharingService } from './backup-sharing.service';
 export { BackupSharing, BackupSharingWithBackup } from './backup-sharing.types';
 export * from './backup-sharing.errors';
+export * from './dependency.errors';
+export { translateDatabaseError, withDatabaseErrorsTranslated } from './persistence/database-errors';
+export { MediaTypeMiddleware, acceptsJson } from './http/media-type.middleware';
+export { EVERY_PATH, methodNotAllowedMiddleware } from './http/method-not-allowed.middleware';
 export { BackupCatalog, CatalogBackup } from './ports/backup-catalog.port';
 export { Identity, TokenVerifier } from './auth/token-verifier.port';
 export { StaticTokenEntry, StaticTokenVerifier } from './auth/static-token.verifier';

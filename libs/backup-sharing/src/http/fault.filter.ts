@@ -75,7 +75,7 @@ export function toFault(exception: unknown): Fault {
   } else if (isClientErrorFromMiddleware(exception)) {
     // body-parser and similar middleware throw plain errors that carry a 4xx status.
     status = exception.status;
-    message = status === 400 ? 'The request body is not valid JSON.' : exception.message;
+    message = status === 400 ? 'The request body is not valid JSON.' : (PARSER_MESSAGES[exception.message] ?? exception.message);
     code = HTTP_ERROR_CODES[status] ?? 'BackupSharing.RequestFailed';
   } else {
     status = 500;
@@ -86,7 +86,14 @@ export function toFault(exception: unknown): Fault {
   return { status, body: { [name]: { code: status, message, error_code: code } }, headers };
 }
 
+/** Messages of body-parser errors (raised before any route) that say little to a person. */
+const PARSER_MESSAGES: Readonly<Record<string, string>> = {
+  'request entity too large': 'The request body is larger than this service accepts.',
+  'request aborted': 'The request body ended before its announced length.',
+};
+
 function httpExceptionMessage(exception: HttpException): string {
+  if (PARSER_MESSAGES[exception.message]) return PARSER_MESSAGES[exception.message];
   const response = exception.getResponse();
   if (typeof response === 'string') return response;
   const message = (response as { message?: unknown }).message;
@@ -119,8 +126,14 @@ export class FaultFilter implements ExceptionFilter {
     const fault = toFault(exception);
     const requestId = requestIdOf(request) ?? assignRequestId(request, rawResponse(response));
     if (fault.status >= 500) {
-      this.logger.error(`${requestId} ${describe(exception)}`, exception instanceof Error ? exception.stack : undefined);
+      // The cause (driver errors included) goes to the log only, with the request ID; never a header.
+      this.logger.error(
+        { request_id: requestId, method: request?.method, path: pathOf(request), status: fault.status, cause: describe(exception) },
+        exception instanceof Error ? exception.stack : undefined,
+      );
     }
+    // The answer is under way already (the connection broke mid-answer): nothing more can be sent.
+    if (adapter.isHeadersSent(response)) return;
     for (const [name, value] of Object.entries({ ...fault.headers, [REQUEST_ID_HEADER]: requestId })) {
       adapter.setHeader(response, name, value);
     }
@@ -134,6 +147,16 @@ function rawResponse(response: { raw?: unknown; setHeader?: unknown }): { setHea
   };
 }
 
+/** The error and its causes, e.g. `DatabaseUnavailableError: ... <- Error: connect ECONNREFUSED ...`. */
 function describe(exception: unknown): string {
-  return exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
+  const chain: string[] = [];
+  for (let error = exception; error !== undefined && chain.length < 5; error = (error as { cause?: unknown }).cause) {
+    chain.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    if (!(error instanceof Error)) break;
+  }
+  return chain.join(' <- ');
+}
+
+function pathOf(request: { originalUrl?: string; url?: string } | undefined): string | undefined {
+  return (request?.originalUrl ?? request?.url)?.split(/[?#]/)[0];
 }

@@ -1,0 +1,43 @@
+import { BackupSharingError } from './backup-sharing.errors';
+
+/**
+ * Failures of what the module depends on (its database, the host's backup catalog) and of
+ * features a host turned off. Like every domain error they carry no HTTP; the original failure
+ * is kept as `cause` for the log, never shown to the client (it may hold SQL or addresses).
+ */
+
+/** A feature the host turned off by configuration, e.g. `cancelAllEnabled: false`. */
+export class FeatureDisabledError extends BackupSharingError {
+  readonly kind = 'disabled';
+  readonly code = 'BackupSharing.FeatureDisabled';
+}
+
+/** The host's `BackupCatalog` failed: the module could not learn about the backup. */
+export class BackupCatalogFailedError extends BackupSharingError {
+  readonly kind = 'upstream-failed';
+  readonly code = 'BackupSharing.BackupCatalogFailed';
+  constructor(cause: unknown) {
+    super("The host's backup catalog failed; retry later.");
+    this.cause = cause;
+  }
+}
+
+/** The database cannot be reached (refused, lost, no free connection in time). */
+export class DatabaseUnavailableError extends BackupSharingError {
+  readonly kind = 'unavailable';
+  readonly code = 'BackupSharing.DatabaseUnavailable';
+  constructor(cause: unknown) {
+    super('The database cannot be reached; retry later.');
+    this.cause = cause;
+  }
+}
+
+/** A database call ran past its configured time limit; the statement was abandoned. */
+export class DatabaseTimeoutError extends BackupSharingError {
+  readonly kind = 'timeout';
+  readonly code = 'BackupSharing.DatabaseTimeout';
+  constructor(cause: unknown) {
+    super('A database call ran past its time limit; retry later.');
+    this.cause = cause;
+  }
+}

@@ -1,0 +1,106 @@
+import {
+  BadRequestException,
+  HttpException,
+  Logger,
+  MethodNotAllowedException,
+  PayloadTooLargeException,
+  RequestTimeoutException,
+} from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { IncomingMessage, STATUS_CODES, Server, ServerResponse } from 'node:http';
+import { Duplex } from 'node:stream';
+import { REQUEST_ID_HEADER, assignRequestId, requestIdOf, toFault } from '../../libs/backup-sharing/src';
+import { ANSWERED_AT_EDGE, RequestLogLine, pathOf } from './request-log.middleware';
+
+/** What Node's HTTP server knows of a request it could not finish parsing or receiving. */
+interface ClientError extends Error {
+  code?: string;
+  reason?: string;
+}
+
+/** A socket of Node's HTTP server, with the response in flight on it, if any. */
+type ServerSocket = Duplex & { _httpMessage?: ServerResponse & { req?: IncomingMessage } };
+
+/** How often Node looks for requests past their time: a fraction of the limit, 50 ms to 1 s. */
+export function checkingIntervalFor(requestTimeoutMs: number): number {
+  return Math.max(50, Math.min(1000, Math.floor(requestTimeoutMs / 10)));
+}
+
+/** The fault for a request Node's HTTP parser gave up on, before any route saw it. */
+function faultForClientError(error: ClientError): HttpException {
+  switch (error.code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return new RequestTimeoutException('The request was not received in time: send the whole request, headers and body, at once.');
+    case 'HPE_HEADER_OVERFLOW':
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return new PayloadTooLargeException('The request headers are larger than this service accepts.');
+    default:
+      return new BadRequestException(`The request is not valid HTTP/1.1${error.reason ? `: ${error.reason}` : ''}.`);
+  }
+}
+
+/**
+ * Writes a whole fault answer on a raw socket and closes it once sent: the request was not (or
+ * not completely) read, so the connection cannot carry another one.
+ */
+function answerOnSocket(socket: Duplex, exception: HttpException, requestId: string, extraHeaders: Record<string, string> = {}): number {
+  const fault = toFault(exception);
+  const body = JSON.stringify(fault.body);
+  const headers = {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    Connection: 'close',
+    [REQUEST_ID_HEADER]: requestId,
+    ...fault.headers,
+    ...extraHeaders,
+  };
+  const head = [`HTTP/1.1 ${fault.status} ${STATUS_CODES[fault.status]}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`, () => socket.destroy());
+  return fault.status;
+}
+
+/**
+ * The host's HTTP server limits and its answers to requests that never reach a route, each in the
+ * fault shape with a request ID and a log line:
+ * - a client that does not send the whole request within `requestTimeoutMs` (headers or body):
+ *   408 `requestTimeout` (Node's `requestTimeout`/`headersTimeout`, checked often enough to answer
+ *   close to the limit);
+ * - a request Node cannot parse: 400; headers above Node's limit: 413;
+ * - `CONNECT` (a proxy request): 405.
+ */
+export function configureHttpEdge(server: Server, limits: { requestTimeoutMs: number }, logger: Logger): void {
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.headersTimeout = limits.requestTimeoutMs;
+  // Read by Node when the server starts listening (Node 18.14+), so it must be set before `listen`.
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = checkingIntervalFor(limits.requestTimeoutMs);
+
+  server.on('clientError', (error: ClientError, socket: ServerSocket) => {
+    const inFlight = socket._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    // A request whose headers were read already has an ID (and a log line waiting): keep both.
+    const request = inFlight?.req;
+    const requestId = requestIdOf(request) ?? `req-${randomUUID()}`;
+    if (inFlight) (inFlight as unknown as Record<symbol, unknown>)[ANSWERED_AT_EDGE] = true;
+    const status = answerOnSocket(socket, faultForClientError(error), requestId);
+    const line: RequestLogLine & { error: string } = {
+      request_id: requestId,
+      method: request?.method ?? null,
+      path: request ? pathOf(request.url) : null,
+      status,
+      duration_ms: null,
+      error: error.code ?? error.message,
+    };
+    logger.log(line);
+  });
+
+  server.on('connect', (request: IncomingMessage, socket: Duplex) => {
+    const requestId = assignRequestId(request, { setHeader: () => undefined });
+    const status = answerOnSocket(socket, new MethodNotAllowedException('CONNECT is not served: this is not a proxy.'), requestId, {
+      Allow: 'GET, HEAD, POST, DELETE',
+    });
+    logger.log({ request_id: requestId, method: 'CONNECT', path: null, status, duration_ms: null } satisfies RequestLogLine);
+  });
+}
