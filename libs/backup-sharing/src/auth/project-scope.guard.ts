@@ -1,6 +1,12 @@
 import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InvalidRequestError, NotAuthenticatedError, NotAuthorizedError } from '../backup-sharing.errors';
+import {
+  BackupSharingError,
+  IdentityServiceFailedError,
+  InvalidRequestError,
+  NotAuthenticatedError,
+  NotAuthorizedError,
+} from '../backup-sharing.errors';
 import { SharingPolicy, SharingPolicyRule, enforceSharingPolicy } from './sharing-policy.port';
 import { Identity, TokenVerifier } from './token-verifier.port';
 import { requestIdOf } from '../http/request-id.middleware';
@@ -37,7 +43,11 @@ export class ProjectScopeGuard implements CanActivate {
     if (typeof token !== 'string' || token.length === 0) {
       throw new NotAuthenticatedError('Authentication required: send a token in X-Auth-Token.', this.verifier.authenticateHeader());
     }
-    const identity = await this.verifier.verify(token);
+    const identity = await this.verifier.verify(token).catch((error: unknown) => {
+      // A host's own verifier that fails unexpectedly is an identity-service failure (502), not a 500.
+      if (error instanceof BackupSharingError) throw error;
+      throw Object.assign(new IdentityServiceFailedError('The identity service failed; the token could not be checked. Try again later.'), { cause: error });
+    });
     if (!identity) {
       throw new NotAuthenticatedError('The token in X-Auth-Token is invalid or expired.', this.verifier.authenticateHeader());
     }

@@ -108,3 +108,22 @@ describe('the sharingPolicy option', () => {
     );
   });
 });
+
+describe('a host tokenVerifier that throws', () => {
+  let app: INestApplication;
+  afterEach(() => app?.close());
+
+  it('answers 502 badGateway in the fault shape, not 500, and writes nothing', async () => {
+    const failing = new (class extends StaticTokenVerifier {
+      override async verify(): Promise<Identity | undefined> {
+        throw new TypeError('socket hang up');
+      }
+    })({});
+    app = await host({ tokenVerifier: failing });
+    const response = await share(app, 'owner');
+    expect(response.status).toBe(502);
+    expect(response.body.badGateway).toMatchObject({ code: 502, error_code: 'BackupSharing.IdentityServiceFailed' });
+    expect(response.text).not.toContain('socket hang up');
+    expect(await app.get(BackupSharingService).isSharedWith(BACKUP, RECIPIENT)).toBe(false);
+  });
+});
