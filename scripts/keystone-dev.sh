@@ -175,7 +175,8 @@ start() {
   start_server
   bootstrap_fixtures
   log "Keystone $(dpkg-query -W -f='${Version}' python3-keystone) serves $KS (pid $(cat "$PID_FILE"), ready in $((SECONDS - began)) s)"
-  log "fixtures: $HOME_DIR/fixtures.json; log: $HOME_DIR/log/keystone.log; stop with: $0 stop"
+  log "fixtures: $HOME_DIR/fixtures.json; log: $HOME_DIR/log/keystone.log"
+  log "stop with: KEYSTONE_HOME=$HOME_DIR $0 stop"
   cat <<EOF
 # The demo host against this Keystone:
 export AUTH_STRATEGY=keystone KEYSTONE_URL=$URL
