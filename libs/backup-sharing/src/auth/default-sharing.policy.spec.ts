@@ -48,8 +48,11 @@ describe('enforceSharingPolicy', () => {
       new NotAuthorizedError('The token is not scoped to project owner.'),
     );
     await expect(
-      enforceSharingPolicy(policy, 'backup_sharing:cancel', { projectId: 'recipient', sharing }, member('recipient')),
-    ).rejects.toThrow(/Policy does not allow backup_sharing:cancel/);
+      enforceSharingPolicy(policy, 'backup_sharing:cancel', { projectId: 'recipient', sharing: { ...sharing, id: 's1' } }, member('recipient')),
+    ).rejects.toThrow(new NotAuthorizedError('Backup sharing s1 can be canceled only by the project that shared it.'));
+    await expect(
+      enforceSharingPolicy(policy, 'backup_sharing:get', { projectId: 'other', sharing: { ...sharing, id: 's1' } }, member('other', ['admin'])),
+    ).rejects.toThrow(new NotAuthorizedError('Policy does not allow backup_sharing:get to be performed on backup sharing s1.'));
     await expect(enforceSharingPolicy(policy, 'backup_sharing:cancel', { projectId: 'owner', sharing }, member('owner'))).resolves.toBeUndefined();
   });
 

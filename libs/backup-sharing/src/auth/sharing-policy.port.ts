@@ -53,7 +53,12 @@ export async function enforceSharingPolicy(
     throw new NotAuthorizedError(`The token is not scoped to project ${target.projectId}.`);
   }
   if (!(await policy.allows(rule, target, credentials))) {
-    const on = target.sharing ? ` on backup sharing ${target.sharing.id ?? ''}`.trimEnd() : '';
+    const sharing = target.sharing;
+    if (rule === 'backup_sharing:cancel' && sharing?.id && sharing.toProjectId === target.projectId) {
+      // The common case, said the way a person understands it (and as the API documents it).
+      throw new NotAuthorizedError(`Backup sharing ${sharing.id} can be canceled only by the project that shared it.`);
+    }
+    const on = sharing ? ` on backup sharing ${sharing.id ?? ''}`.trimEnd() : '';
     throw new NotAuthorizedError(`Policy does not allow ${rule} to be performed${on}.`);
   }
 }
