@@ -588,7 +588,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The token is scoped to another project than `{project_id}` (and holds no admin role). */
+            /** @description The sharing policy refuses `backup_sharing:create`. The token is scoped to another project than `{project_id}` and holds no admin role. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -660,7 +660,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The identity service or the host's backup catalog failed. */
+            /** @description The host's backup catalog failed. The identity service failed: the token could not be checked. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -678,7 +678,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description A database or upstream call ran past its time limit. */
+            /** @description The identity service or a database call ran past its time limit. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -729,7 +729,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The token is scoped to another project than `{project_id}` (and holds no admin role). */
+            /** @description The sharing policy refuses `backup_sharing:cancel`. The token is scoped to another project than `{project_id}` and holds no admin role. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -774,7 +774,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The identity service or the host's backup catalog failed. */
+            /** @description The host's backup catalog failed. The identity service failed: the token could not be checked. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -792,7 +792,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description A database or upstream call ran past its time limit. */
+            /** @description The identity service or a database call ran past its time limit. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -897,7 +897,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The token is scoped to another project than `{project_id}` (and holds no admin role). */
+            /** @description The sharing policy refuses `backup_sharing:get_all`. The token is scoped to another project than `{project_id}` and holds no admin role. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -933,7 +933,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The identity service or the host's backup catalog failed. */
+            /** @description The host's backup catalog failed. The identity service failed: the token could not be checked. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -951,7 +951,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description A database or upstream call ran past its time limit. */
+            /** @description The identity service or a database call ran past its time limit. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -1022,7 +1022,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The token is scoped to another project than `{project_id}` (and holds no admin role). */
+            /** @description The sharing policy refuses `backup_sharing:count`. The token is scoped to another project than `{project_id}` and holds no admin role. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1058,7 +1058,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The identity service or the host's backup catalog failed. */
+            /** @description The identity service failed: the token could not be checked. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1076,7 +1076,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description A database or upstream call ran past its time limit. */
+            /** @description The identity service or a database call ran past its time limit. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -1159,7 +1159,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The token is scoped to another project than `{project_id}` (and holds no admin role). */
+            /** @description The sharing policy refuses `backup_sharing:get`. The token is scoped to another project than `{project_id}` and holds no admin role. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1204,7 +1204,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The identity service or the host's backup catalog failed. */
+            /** @description The host's backup catalog failed. The identity service failed: the token could not be checked. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1222,7 +1222,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description A database or upstream call ran past its time limit. */
+            /** @description The identity service or a database call ran past its time limit. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -1275,7 +1275,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The recipient project cancels a sharing: only the owner project may. The token is scoped to another project than `{project_id}` (and holds no admin role). */
+            /** @description The recipient project cancels a sharing: only the owner project may. The sharing policy refuses `backup_sharing:cancel`. The token is scoped to another project than `{project_id}` and holds no admin role. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1320,7 +1320,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The identity service or the host's backup catalog failed. */
+            /** @description The host's backup catalog failed. The identity service failed: the token could not be checked. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1338,7 +1338,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description A database or upstream call ran past its time limit. */
+            /** @description The identity service or a database call ran past its time limit. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -1392,7 +1392,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The token is scoped to another project than `{project_id}` (and holds no admin role). */
+            /** @description The token is scoped to another project than `{project_id}` and holds no admin role. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1446,7 +1446,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The identity service or the host's backup catalog failed. */
+            /** @description The identity service failed: the token could not be checked. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1464,7 +1464,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description A database or upstream call ran past its time limit. */
+            /** @description The identity service or a database call ran past its time limit. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -1514,7 +1514,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The token is scoped to another project than `{project_id}` (and holds no admin role). */
+            /** @description The token is scoped to another project than `{project_id}` and holds no admin role. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1550,7 +1550,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The identity service or the host's backup catalog failed. */
+            /** @description The identity service failed: the token could not be checked. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1568,7 +1568,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description A database or upstream call ran past its time limit. */
+            /** @description The identity service or a database call ran past its time limit. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -1620,7 +1620,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The token is scoped to another project than `{project_id}` (and holds no admin role). */
+            /** @description The token is scoped to another project than `{project_id}` and holds no admin role. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1665,7 +1665,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The identity service or the host's backup catalog failed. */
+            /** @description The identity service failed: the token could not be checked. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1683,7 +1683,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description A database or upstream call ran past its time limit. */
+            /** @description The identity service or a database call ran past its time limit. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -1733,7 +1733,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The token is scoped to another project than `{project_id}` (and holds no admin role). */
+            /** @description The token is scoped to another project than `{project_id}` and holds no admin role. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1778,7 +1778,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The identity service or the host's backup catalog failed. */
+            /** @description The identity service failed: the token could not be checked. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1796,7 +1796,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description A database or upstream call ran past its time limit. */
+            /** @description The identity service or a database call ran past its time limit. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -1850,7 +1850,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The token does not hold the admin role. The token is scoped to another project than `{project_id}` (and holds no admin role). */
+            /** @description The token does not hold the admin role. The token is scoped to another project than `{project_id}` and holds no admin role. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1913,7 +1913,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The identity service or the host's backup catalog failed. */
+            /** @description The identity service failed: the token could not be checked. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1931,7 +1931,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description A database or upstream call ran past its time limit. */
+            /** @description The identity service or a database call ran past its time limit. */
             504: {
                 headers: {
                     [name: string]: unknown;

@@ -8,7 +8,8 @@ import {
   ShareBackupResponse,
 } from '../dto/backup-sharing.response';
 import { ShareBackupRequest } from '../dto/share-backup.request';
-import { ApiFaults, FaultDoc, FaultExample, JSON_BODY_FAULTS, PROJECT_SCOPED_FAULTS, mergeFaultDocs } from './fault.api-docs';
+import { SharingRule } from '../auth/sharing-policy.port';
+import { ApiFaults, FaultDoc, FaultDocs, FaultExample, JSON_BODY_FAULTS, PROJECT_SCOPED_FAULTS, mergeFaultDocs } from './fault.api-docs';
 
 // The OpenAPI description of the module's routes, kept out of the controller so that it stays
 // thin. Texts follow backup-sharing-api.md; examples use the IDs of its examples (which the demo
@@ -93,6 +94,26 @@ const BAD_BOOLEAN: FaultExample = {
   summary: 'A boolean query value other than true, false, 1, 0',
   message: 'is_backup_id must be true, false, 1 or 0.',
   error_code: 'BackupSharing.InvalidRequest',
+};
+
+/** 403 when the host's sharing policy refuses the operation's rule. */
+function policyRefusal(rule: SharingRule): FaultDocs {
+  return {
+    403: {
+      description: `The sharing policy refuses \`${rule}\`.`,
+      examples: [
+        { summary: 'Refused by the sharing policy', message: `Policy does not allow ${rule} to be performed.`, error_code: 'BackupSharing.Forbidden' },
+      ],
+    },
+  };
+}
+
+/** 502 of the operations that ask the host's backup catalog. */
+const CATALOG_FAILED: FaultDocs = {
+  502: {
+    description: "The host's backup catalog failed.",
+    examples: [{ summary: 'Backup catalog failed', message: "The host's backup catalog failed; retry later.", error_code: 'BackupSharing.BackupCatalogFailed' }],
+  },
 };
 
 export function ApiShareBackup(): MethodDecorator {
@@ -186,7 +207,7 @@ export function ApiShareBackup(): MethodDecorator {
             },
           ],
         },
-      }, JSON_BODY_FAULTS, PROJECT_SCOPED_FAULTS),
+      }, policyRefusal('backup_sharing:create'), CATALOG_FAILED, JSON_BODY_FAULTS, PROJECT_SCOPED_FAULTS),
     ),
   );
 }
@@ -235,7 +256,7 @@ export function ApiListSharings(): MethodDecorator {
             { summary: 'A limit out of range', message: 'limit must be a whole number from 1 to 1000.', error_code: 'BackupSharing.InvalidRequest' },
           ],
         },
-      }, PROJECT_SCOPED_FAULTS),
+      }, policyRefusal('backup_sharing:get_all'), CATALOG_FAILED, PROJECT_SCOPED_FAULTS),
     ),
   );
 }
@@ -248,7 +269,7 @@ export function ApiCountSharings(): MethodDecorator {
       description: `Counts the sharings the list would return: the same filters, without sort and paging.\n\n${FILTERS_DESCRIPTION}`,
     }),
     ApiOkResponse({ type: CountSharingsResponse, description: 'The number of matching sharings.', example: { count: 2 } }),
-    ApiFaults(mergeFaultDocs({ 400: BAD_QUERY }, PROJECT_SCOPED_FAULTS)),
+    ApiFaults(mergeFaultDocs({ 400: BAD_QUERY }, policyRefusal('backup_sharing:count'), PROJECT_SCOPED_FAULTS)),
   );
 }
 
@@ -270,7 +291,7 @@ export function ApiShowSharing(): MethodDecorator {
     ApiFaults(
       mergeFaultDocs({
         404: { description: "Unknown sharing, or one the caller's project neither made nor received.", examples: [SHARING_NOT_FOUND] },
-      }, PROJECT_SCOPED_FAULTS),
+      }, policyRefusal('backup_sharing:get'), CATALOG_FAILED, PROJECT_SCOPED_FAULTS),
     ),
   );
 }
@@ -324,7 +345,7 @@ export function ApiCancelSharing(): MethodDecorator {
           description: "Unknown or already canceled sharing, one of another project; with `is_backup_id=true`, a backup that is not the caller's.",
           examples: [SHARING_NOT_FOUND, BACKUP_NOT_FOUND],
         },
-      }, PROJECT_SCOPED_FAULTS),
+      }, policyRefusal('backup_sharing:cancel'), CATALOG_FAILED, PROJECT_SCOPED_FAULTS),
     ),
   );
 }
@@ -358,7 +379,7 @@ export function ApiCancelSharingsOfBackup(): MethodDecorator {
           ],
         },
         404: { description: "The backup does not exist or is not the caller's.", examples: [BACKUP_NOT_FOUND] },
-      }, PROJECT_SCOPED_FAULTS),
+      }, policyRefusal('backup_sharing:cancel'), CATALOG_FAILED, PROJECT_SCOPED_FAULTS),
     ),
   );
 }

@@ -102,7 +102,7 @@ export const PROJECT_SCOPED_FAULTS: FaultDocs = {
     ],
   },
   403: {
-    description: 'The token is scoped to another project than `{project_id}` (and holds no admin role).',
+    description: 'The token is scoped to another project than `{project_id}` and holds no admin role.',
     examples: [
       {
         summary: 'Token of another project',
@@ -123,36 +123,43 @@ export const PROJECT_SCOPED_FAULTS: FaultDocs = {
   },
   408: {
     description: 'The client did not send the whole request in time.',
-    examples: [{ summary: 'Request not received in time', message: 'Request Timeout', error_code: 'BackupSharing.RequestTimeout' }],
+    examples: [
+      {
+        summary: 'Request not received in time',
+        message: 'The request was not received in time: send the whole request, headers and body, at once.',
+        error_code: 'BackupSharing.RequestTimeout',
+      },
+    ],
   },
   500: {
     description: 'An unexpected error: a generic message, never a stack trace or SQL.',
     examples: [{ summary: 'Unexpected error', message: INTERNAL_MESSAGE, error_code: 'BackupSharing.InternalError' }],
   },
   502: {
-    description: "The identity service or the host's backup catalog failed.",
+    description: 'The identity service failed: the token could not be checked.',
     examples: [
       {
         summary: 'Identity service failed',
-        message: 'The identity service could not verify the token; retry later.',
-        error_code: 'BackupSharing.UpstreamFailed',
+        message: 'The identity service (keystone) failed; the token could not be checked. Try again later.',
+        error_code: 'BackupSharing.IdentityServiceFailed',
       },
     ],
   },
   503: {
     description: 'The database cannot be reached.',
     examples: [
-      {
-        summary: 'Database unreachable',
-        message: 'The service is unavailable; retry later.',
-        error_code: 'BackupSharing.ServiceUnavailable',
-      },
+      { summary: 'Database unreachable', message: 'The database cannot be reached; retry later.', error_code: 'BackupSharing.DatabaseUnavailable' },
     ],
   },
   504: {
-    description: 'A database or upstream call ran past its time limit.',
+    description: 'The identity service or a database call ran past its time limit.',
     examples: [
-      { summary: 'Call ran past its limit', message: 'The request timed out; retry later.', error_code: 'BackupSharing.Timeout' },
+      {
+        summary: 'Identity service too slow',
+        message: 'The identity service (keystone) did not answer in time; try again later.',
+        error_code: 'BackupSharing.IdentityServiceTimeout',
+      },
+      { summary: 'Database call too slow', message: 'A database call ran past its time limit; retry later.', error_code: 'BackupSharing.DatabaseTimeout' },
     ],
   },
 };
@@ -165,7 +172,9 @@ export const JSON_BODY_FAULTS: FaultDocs = {
   },
   413: {
     description: 'The body is above the limit (default 64 KiB).',
-    examples: [{ summary: 'Body too large', message: 'request entity too large', error_code: 'BackupSharing.RequestTooLarge' }],
+    examples: [
+      { summary: 'Body too large', message: 'The request body is larger than this service accepts.', error_code: 'BackupSharing.RequestTooLarge' },
+    ],
   },
   415: {
     description: 'The body is not JSON (`Content-Type` other than `application/json`).',
