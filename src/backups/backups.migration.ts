@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { projectIdCollation } from '../../libs/backup-sharing/src';
 
 export class CreateBackups1764200000000 implements MigrationInterface {
   name = 'CreateBackups1764200000000';
@@ -11,7 +12,7 @@ export class CreateBackups1764200000000 implements MigrationInterface {
         name: 'backups',
         columns: [
           { ...text('id', '36', false), isPrimary: true },
-          text('project_id', '64', false),
+          { ...text('project_id', '64', false), ...projectIdCollation(queryRunner) },
           text('name', '255'),
           text('description', '255'),
           text('status', '32', false),

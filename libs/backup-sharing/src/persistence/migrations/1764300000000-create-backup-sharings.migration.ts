@@ -28,19 +28,31 @@ function listIndexes(): TableIndex[] {
   return indexes;
 }
 
+/**
+ * Project IDs compare byte for byte, as on SQLite: MySQL's default collations would make `abc` and
+ * `ABC` one project, and so one tenant's scope. (UUID columns keep the default collation: a UUID
+ * is the same in either case.)
+ */
+export function projectIdCollation(queryRunner: QueryRunner): { charset?: string; collation?: string } {
+  return ['mysql', 'mariadb'].includes(queryRunner.connection.driver.options.type)
+    ? { charset: 'ascii', collation: 'ascii_bin' }
+    : {};
+}
+
 export class CreateBackupSharings1764300000000 implements MigrationInterface {
   name = 'CreateBackupSharings1764300000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const timestamp = { type: 'datetime', precision: 6 } as const;
+    const projectId = { type: 'varchar', length: '64', ...projectIdCollation(queryRunner) };
     await queryRunner.createTable(
       new Table({
         name: 'backup_sharings',
         columns: [
           { name: 'id', type: 'varchar', length: '36', isPrimary: true },
           { name: 'backup_id', type: 'varchar', length: '36' },
-          { name: 'from_project_id', type: 'varchar', length: '64' },
-          { name: 'to_project_id', type: 'varchar', length: '64' },
+          { name: 'from_project_id', ...projectId },
+          { name: 'to_project_id', ...projectId },
           { name: 'active', type: 'smallint', isNullable: true },
           { name: 'created_at', ...timestamp },
           { name: 'updated_at', ...timestamp },

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { projectIdCollation } from './1764300000000-create-backup-sharings.migration';
 
 export class CreateBackupSharingEvents1764400000000 implements MigrationInterface {
   name = 'CreateBackupSharingEvents1764400000000';
@@ -16,8 +17,8 @@ export class CreateBackupSharingEvents1764400000000 implements MigrationInterfac
           { name: 'type', type: 'varchar', length: '40' },
           { name: 'sharing_id', type: 'varchar', length: '36' },
           { name: 'backup_id', type: 'varchar', length: '36' },
-          { name: 'from_project_id', type: 'varchar', length: '64' },
-          { name: 'to_project_id', type: 'varchar', length: '64' },
+          { name: 'from_project_id', type: 'varchar', length: '64', ...projectIdCollation(queryRunner) },
+          { name: 'to_project_id', type: 'varchar', length: '64', ...projectIdCollation(queryRunner) },
           { name: 'occurred_at', ...timestamp },
           { name: 'request_id', type: 'varchar', length: '64', isNullable: true },
           { name: 'claimed_by', type: 'varchar', length: '100', isNullable: true },
