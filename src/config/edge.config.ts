@@ -48,7 +48,8 @@ export function loadEdgeConfig(
     bodyLimitBytes: env.BODY_LIMIT ? parseByteSize('BODY_LIMIT', env.BODY_LIMIT) : 64 * 1024,
     requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
     dbConnectTimeoutMs: integer('DB_CONNECT_TIMEOUT_MS', 5_000, 0, 600_000),
-    dbStatementTimeoutMs: integer('DB_STATEMENT_TIMEOUT_MS', 10_000, 0, 3_600_000),
+    // Above the 10 s a change waits for another change of the same backup (then 409).
+    dbStatementTimeoutMs: integer('DB_STATEMENT_TIMEOUT_MS', 15_000, 0, 3_600_000),
     cancelAllEnabled: boolean('CANCEL_ALL_ENABLED', true),
     logFormat,
   };

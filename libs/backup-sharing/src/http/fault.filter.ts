@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { BackupSharingError, BackupSharingErrorKind, NotAuthenticatedError } from '../backup-sharing.errors';
+import { translateDatabaseError } from '../persistence/database-errors';
 import { REQUEST_ID_HEADER, assignRequestId, requestIdOf } from './request-id.middleware';
 
 /** Cinder's fault names, by HTTP status. */
@@ -78,6 +79,9 @@ export function toFault(exception: unknown): Fault {
     message = status === 400 ? 'The request body is not valid JSON.' : (PARSER_MESSAGES[exception.message] ?? exception.message);
     code = HTTP_ERROR_CODES[status] ?? 'BackupSharing.RequestFailed';
   } else {
+    // A database outage that no repository translated (a host's own route, say) is still a 503/504.
+    const translated = translateDatabaseError(exception);
+    if (translated !== exception) return toFault(translated);
     status = 500;
     message = INTERNAL_MESSAGE;
     code = 'BackupSharing.InternalError';
