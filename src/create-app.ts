@@ -1,6 +1,5 @@
 import { INestApplication, LogLevel, Logger, LoggerService } from '@nestjs/common';
-import { HttpAdapterHost, NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { HttpAdapterHost } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { FaultFilter } from '../libs/backup-sharing/src';
 import { AppModule } from './app.module';
@@ -8,7 +7,8 @@ import { seedDemoBackups } from './backups/demo-seed';
 import { HostConfig } from './config/host.config';
 import { setupSwaggerUi } from './docs/openapi.document';
 import { createHostLogger, isLoggerService } from './http/host-logger';
-import { configureHttpEdge } from './http/http-edge';
+import { configureHttpEdge, requireHostHeader } from './http/http-edge';
+import { createNestApp, useJsonBodyParser } from './http/http-adapter';
 import { requestLogMiddleware } from './http/request-log.middleware';
 
 /**
@@ -22,13 +22,14 @@ export async function createApp(
   const logger = options.logger === false || isLoggerService(options.logger)
     ? options.logger
     : createHostLogger(config.edge.logFormat, options.logger ?? ['log', 'warn', 'error']);
-  // The default parsers would also read urlencoded bodies and allow 100 KiB: JSON only, with our limit.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false });
+  // Express or Fastify (HTTP_ADAPTER), each parsing JSON bodies only, up to BODY_LIMIT.
+  const app = await createNestApp(AppModule.forRoot(config), config, logger);
   const requestLog = new Logger('HTTP');
 
   // Request ID and one structured log line on every answer, unknown paths included.
   app.use(requestLogMiddleware(requestLog));
-  app.useBodyParser('json', { limit: config.edge.bodyLimitBytes });
+  app.use(requireHostHeader);
+  useJsonBodyParser(app, config);
   configureHttpEdge(app.getHttpServer(), config.edge, requestLog);
   // The host's own routes and unknown paths answer in the same fault shape as the module.
   app.useGlobalFilters(new FaultFilter(app.get(HttpAdapterHost)));

@@ -7,6 +7,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       host: '127.0.0.1',
       port: 3000,
+      httpAdapter: 'express',
       database: { type: 'sqlite', path: 'data/block-storage.sqlite' },
       migrate: true,
       demoSeed: true,
@@ -17,6 +18,11 @@ describe('loadConfig', () => {
   it('reads a MySQL URL and its database', () => {
     const config = loadConfig({ DATABASE_URL: 'mysql://root:pw@db:3306/block_storage' });
     expect(config.database).toEqual({ type: 'mysql', url: 'mysql://root:pw@db:3306/block_storage', database: 'block_storage' });
+  });
+
+  it('serves on Fastify with HTTP_ADAPTER=fastify, any case', () => {
+    expect(loadConfig({ HTTP_ADAPTER: 'fastify' }).httpAdapter).toBe('fastify');
+    expect(loadConfig({ HTTP_ADAPTER: 'Express' }).httpAdapter).toBe('express');
   });
 
   it('takes static tokens from AUTH_STATIC_TOKENS', () => {
@@ -41,6 +47,7 @@ describe('loadConfig', () => {
     [{ PORT: 'eighty' }, /PORT/],
     [{ PORT: '70000' }, /PORT/],
     [{ DB_MIGRATE: 'perhaps' }, /DB_MIGRATE/],
+    [{ HTTP_ADAPTER: 'koa' }, /HTTP_ADAPTER must be express or fastify/],
     [{ AUTH_STATIC_TOKENS: '{not json' }, /not valid JSON/],
     [{ AUTH_STATIC_TOKENS: '{"t":{"roles":["admin"]}}' }, /project_id/],
     [{ AUTH_STATIC_TOKENS: '[]' }, /JSON object/],

@@ -3,6 +3,9 @@ import { DEMO_TOKENS } from './demo-tokens';
 import { JwtAuthConfig, KeystoneAuthConfig, parseJwtAuth, parseKeystoneAuth } from './identity.config';
 import { EdgeConfig, loadEdgeConfig } from './edge.config';
 
+export const HTTP_ADAPTERS = ['express', 'fastify'] as const;
+export type HttpAdapterName = (typeof HTTP_ADAPTERS)[number];
+
 export type DatabaseConfig =
   | { type: 'sqlite'; path: string }
   | { type: 'mysql'; url: string; database: string };
@@ -10,6 +13,8 @@ export type DatabaseConfig =
 export interface HostConfig {
   host: string;
   port: number;
+  /** The HTTP server under Nest (`HTTP_ADAPTER`): Express (the default) or Fastify. */
+  httpAdapter: HttpAdapterName;
   production: boolean;
   database: DatabaseConfig;
   migrate: boolean;
@@ -37,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {
   return {
     host: env.HOST || '127.0.0.1',
     port: integer(env, 'PORT', 3000, 0, 65535),
+    httpAdapter: httpAdapter(env.HTTP_ADAPTER),
     production,
     database: parseDatabaseUrl(env.DATABASE_URL || DEFAULT_DATABASE_URL),
     migrate: boolean(env, 'DB_MIGRATE', true),
@@ -55,6 +61,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {
       leaseMs: integer(env, 'EVENTS_LEASE_MS', 30_000, 100, 3600_000),
     },
   };
+}
+
+function httpAdapter(raw: string | undefined): HttpAdapterName {
+  const name = (raw || 'express').toLowerCase();
+  if (!(HTTP_ADAPTERS as readonly string[]).includes(name)) {
+    throw new ConfigError(`HTTP_ADAPTER must be express or fastify, not "${raw}".`);
+  }
+  return name as HttpAdapterName;
 }
 
 export function parseDatabaseUrl(url: string): DatabaseConfig {

@@ -17,6 +17,9 @@ export const TOKENS = {
   admin: 'admin-token',
 } as const;
 
+/** The adapter the e2e suite runs the host on: TEST_HTTP_ADAPTER (`npm run test:fastify`), or Express. */
+export const testHttpAdapter = process.env.TEST_HTTP_ADAPTER || 'express';
+
 export interface TestHost {
   app: INestApplication;
   /** Base URL of the listening host, e.g. http://127.0.0.1:41234 */
@@ -41,7 +44,7 @@ export interface TestHostOptions {
 export async function startTestHost(env: Record<string, string> = {}, options: TestHostOptions = {}): Promise<TestHost> {
   const database = await createTestDatabase();
   const databaseUrl = options.routeDatabase ? options.routeDatabase(database.url) : database.url;
-  const config = loadConfig({ DATABASE_URL: databaseUrl, DEMO_SEED: 'true', ...env });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, DEMO_SEED: 'true', HTTP_ADAPTER: testHttpAdapter, ...env });
   const app = await createApp(config, { logger: options.logger ?? false });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
