@@ -173,6 +173,36 @@ describe('the OpenAPI examples against the demo host', () => {
     expect(count.count).toBe(1);
   });
 
+  it('answers the documented 501 for both whole-backup cancel forms when the service turned them off', async () => {
+    const off = await startTestHost({ CANCEL_ALL_ENABLED: 'false' });
+    try {
+      const backupId = prefilled(SHARING, 'delete', 'id', 'backup');
+      documented(
+        await off.http.post(url(SHARINGS, { project_id: projectId })).set('X-Auth-Token', TOKENS.owner).send(bodyExample(SHARINGS, 'oneProject')),
+        SHARINGS,
+        'post',
+        200,
+      );
+      const byId = documented(
+        await off.http.delete(`${url(SHARING, { project_id: projectId, id: backupId })}?is_backup_id=true`).set('X-Auth-Token', TOKENS.owner),
+        SHARING,
+        'delete',
+        501,
+      );
+      expect(byId.notImplemented.message).toContain('cancel each sharing by its ID');
+      documented(
+        await off.http.delete(`${url(SHARINGS, { project_id: projectId })}?backup_id=${backupId}`).set('X-Auth-Token', TOKENS.owner),
+        SHARINGS,
+        'delete',
+        501,
+      );
+      const left = documented(await off.http.get(url(COUNT, { project_id: projectId })).set('X-Auth-Token', TOKENS.owner), COUNT, 'get', 200);
+      expect(left.count).toBe(1);
+    } finally {
+      await off.close();
+    }
+  });
+
   it("the host's backups answer as documented too", async () => {
     const backup: Schemas['ShowBackupResponse'] = documented(
       await host.http.get(url(BACKUP, { project_id: projectId, id: prefilled(BACKUP, 'get', 'id') })).set('X-Auth-Token', TOKENS.owner),

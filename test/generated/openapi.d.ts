@@ -35,7 +35,7 @@ export interface paths {
          * Cancel every sharing of a backup (collection form, ?backup_id=)
          * @description The collection form of the published example: `DELETE /os-vendor-backup-sharing?backup_id={backup_id}` cancels every sharing of that backup in one statement, exactly as `DELETE /os-vendor-backup-sharing/{backup_id}?is_backup_id=true` does; 200 also when it had none.
          *
-         *     Without `backup_id`: 400, with a message that names the two correct forms.
+         *     Without `backup_id`: 400, with a message that names the two correct forms. A service may turn this form off: 501.
          */
         delete: operations["cancelBackupSharingsOfBackup"];
         options?: never;
@@ -114,7 +114,7 @@ export interface paths {
          *     - `DELETE /os-vendor-backup-sharing/{sharing_id}` (`is_backup_id` absent or `false`): `{id}` is a **sharing ID**. The owner project cancels that one sharing. The recipient project gets 403; any other project, or a sharing already canceled, 404.
          *     - `DELETE /os-vendor-backup-sharing/{backup_id}?is_backup_id=true`: `{id}` is a **backup ID** of the caller's project; every sharing of that backup is canceled in one statement, 200 also when it had none. A backup that does not exist or is not the caller's: 404.
          *
-         *     The collection form `DELETE /os-vendor-backup-sharing?backup_id={backup_id}` does the same as the second form. Boolean values: `true`/`false`/`1`/`0`, any case; anything else is a 400. Canceled sharings are kept for audit and never returned. Of concurrent cancels of one sharing, one gets 200, the others 404.
+         *     The collection form `DELETE /os-vendor-backup-sharing?backup_id={backup_id}` does the same as the second form. Boolean values: `true`/`false`/`1`/`0`, any case; anything else is a 400. Canceled sharings are kept for audit and never returned. Of concurrent cancels of one sharing, one gets 200, the others 404. A service may turn the whole-backup forms off: 501.
          */
         delete: operations["cancelBackupSharing"];
         options?: never;
@@ -421,6 +421,10 @@ export interface components {
         };
         GetSharingResponse: {
             shared: components["schemas"]["SharingDetailView"];
+        };
+        NotImplementedFault: {
+            /** @description HTTP 501: the fault, under the name `notImplemented`. */
+            notImplemented: components["schemas"]["FaultDetail"];
         };
         CreateBackupFields: {
             /**
@@ -772,6 +776,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ComputeFault"];
+                };
+            };
+            /** @description Canceling every sharing of a backup is turned off on this service (`cancelAllEnabled: false`). */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotImplementedFault"];
                 };
             };
             /** @description The host's backup catalog failed. The identity service failed: the token could not be checked. */
@@ -1318,6 +1331,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ComputeFault"];
+                };
+            };
+            /** @description Canceling every sharing of a backup is turned off on this service (`cancelAllEnabled: false`). */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotImplementedFault"];
                 };
             };
             /** @description The host's backup catalog failed. The identity service failed: the token could not be checked. */

@@ -108,6 +108,20 @@ function policyRefusal(rule: SharingRule): FaultDocs {
   };
 }
 
+/** 501 of the two forms that cancel every sharing of a backup, which a host may turn off. */
+const CANCEL_ALL_DISABLED: FaultDocs = {
+  501: {
+    description: 'Canceling every sharing of a backup is turned off on this service (`cancelAllEnabled: false`).',
+    examples: [
+      {
+        summary: 'Turned off by configuration',
+        message: 'Canceling every sharing of a backup is turned off on this service; cancel each sharing by its ID.',
+        error_code: 'BackupSharing.FeatureDisabled',
+      },
+    ],
+  },
+};
+
 /** 502 of the operations that ask the host's backup catalog. */
 const CATALOG_FAILED: FaultDocs = {
   502: {
@@ -315,7 +329,8 @@ export function ApiCancelSharing(): MethodDecorator {
         '',
         'The collection form `DELETE /os-vendor-backup-sharing?backup_id={backup_id}` does the same as the second form. ' +
           'Boolean values: `true`/`false`/`1`/`0`, any case; anything else is a 400. ' +
-          'Canceled sharings are kept for audit and never returned. Of concurrent cancels of one sharing, one gets 200, the others 404.',
+          'Canceled sharings are kept for audit and never returned. Of concurrent cancels of one sharing, one gets 200, the others 404. ' +
+          'A service may turn the whole-backup forms off: 501.',
       ].join('\n'),
     }),
     ApiParam({
@@ -345,7 +360,7 @@ export function ApiCancelSharing(): MethodDecorator {
           description: "Unknown or already canceled sharing, one of another project; with `is_backup_id=true`, a backup that is not the caller's.",
           examples: [SHARING_NOT_FOUND, BACKUP_NOT_FOUND],
         },
-      }, policyRefusal('backup_sharing:cancel'), CATALOG_FAILED, PROJECT_SCOPED_FAULTS),
+      }, policyRefusal('backup_sharing:cancel'), CANCEL_ALL_DISABLED, CATALOG_FAILED, PROJECT_SCOPED_FAULTS),
     ),
   );
 }
@@ -360,7 +375,7 @@ export function ApiCancelSharingsOfBackup(): MethodDecorator {
           'every sharing of that backup in one statement, exactly as ' +
           '`DELETE /os-vendor-backup-sharing/{backup_id}?is_backup_id=true` does; 200 also when it had none.',
         '',
-        'Without `backup_id`: 400, with a message that names the two correct forms.',
+        'Without `backup_id`: 400, with a message that names the two correct forms. A service may turn this form off: 501.',
       ].join('\n'),
     }),
     ApiOkResponse({ description: CANCELED }),
@@ -379,7 +394,7 @@ export function ApiCancelSharingsOfBackup(): MethodDecorator {
           ],
         },
         404: { description: "The backup does not exist or is not the caller's.", examples: [BACKUP_NOT_FOUND] },
-      }, policyRefusal('backup_sharing:cancel'), CATALOG_FAILED, PROJECT_SCOPED_FAULTS),
+      }, policyRefusal('backup_sharing:cancel'), CANCEL_ALL_DISABLED, CATALOG_FAILED, PROJECT_SCOPED_FAULTS),
     ),
   );
 }
