@@ -18,12 +18,14 @@ const common = {
 };
 
 module.exports = {
+  // A global option (Jest ignores it inside a project): end-to-end tests start real hosts.
+  testTimeout: 60000,
   globalTeardown: '<rootDir>/test/support/report-skipped.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/src/**/*.spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 60000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
     // Swagger UI in headless Chromium; `npm run test:browser` (scripts/test-browser.js) runs it.
-    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'], testTimeout: 120000 },
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'] },
     // The packed module in a foreign host; `scripts/test-foreign-host.js` installs it first.
     // Its roots leave out libs/, so `nestjs-backup-sharing` resolves to the installed tarball only.
     {
@@ -31,7 +33,6 @@ module.exports = {
       displayName: 'foreign',
       roots: ['<rootDir>/test/foreign-host', '<rootDir>/test/support'],
       testMatch: ['<rootDir>/test/foreign-host/*.foreign-spec.ts'],
-      testTimeout: 60000,
     },
   ],
 };

@@ -56,7 +56,13 @@ describe('outbox across a crash (two real host processes)', () => {
     try {
       const [line] = await restarted.waitForOutput(new RegExp(`backup_sharing\\.created event=\\S+ sharing=${sharingId}.*`));
       expect(line).toContain(`request=${shared.headers['x-openstack-request-id']}`);
-      const [row] = await outboxRows(database.url);
+      // The listener logs before the dispatcher marks the event delivered: wait for the mark.
+      const deadline = Date.now() + 20_000;
+      let [row] = await outboxRows(database.url);
+      while (row.delivered_at === null && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        [row] = await outboxRows(database.url);
+      }
       expect(row.delivered_at).not.toBeNull();
     } finally {
       restarted.child.kill('SIGTERM');
