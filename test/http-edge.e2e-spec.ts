@@ -242,6 +242,23 @@ describe('the HTTP edge of the demo host', () => {
     });
   });
 
+  describe('what Node would answer outside the fault shape', () => {
+    it('an HTTP/1.1 request without Host: 400 in the fault shape', async () => {
+      const answer = await sendRaw(host.url, Buffer.from(`GET ${v2('owner')}/${SHARING}/count HTTP/1.1\r\nConnection: close\r\n\r\n`));
+      expect(answer?.status).toBe(400);
+      expect(expectFault(JSON.parse(answer!.body), 400, 'badRequest').message).toMatch(/Host/);
+    });
+
+    it('an Expect other than 100-continue is ignored (no 417): the request is served', async () => {
+      const answer = await sendRaw(
+        host.url,
+        rawRequest('GET', `${v2('owner')}/${SHARING}/count`, [['X-Auth-Token', TOKENS.owner], ['Expect', 'teapot']]),
+      );
+      expect(answer?.status).toBe(200);
+      expect(JSON.parse(answer!.body)).toEqual({ count: expect.any(Number) });
+    });
+  });
+
   it('every answer of this file was logged as one structured line with its request ID', () => {
     const lines = log.entries.filter((entry) => typeof entry.message === 'object');
     expect(lines.length).toBeGreaterThan(20);

@@ -9,7 +9,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, STATUS_CODES, Server, ServerResponse } from 'node:http';
 import { Duplex } from 'node:stream';
-import { REQUEST_ID_HEADER, assignRequestId, requestIdOf, toFault } from '../../libs/backup-sharing/src';
+import { REQUEST_ID_HEADER, assignRequestId, replyWithFault, requestIdOf, toFault } from '../../libs/backup-sharing/src';
 import { ANSWERED_AT_EDGE, RequestLogLine, pathOf } from './request-log.middleware';
 
 /** What Node's HTTP server knows of a request it could not finish parsing or receiving. */
@@ -74,6 +74,12 @@ export function configureHttpEdge(server: Server, limits: { requestTimeoutMs: nu
   // Read by Node when the server starts listening (Node 18.14+), so it must be set before `listen`.
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = checkingIntervalFor(limits.requestTimeoutMs);
 
+  // Node would answer these itself, outside the fault shape: a missing Host with a bare 400 (the
+  // middleware below answers it instead), an `Expect` other than 100-continue with 417 (not one of
+  // our statuses; RFC 9110 lets a server ignore it, and so the request is served as it is).
+  (server as Server & { requireHostHeader: boolean }).requireHostHeader = false;
+  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => server.emit('request', request, response));
+
   server.on('clientError', (error: ClientError, socket: ServerSocket) => {
     const inFlight = socket._httpMessage;
     if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
@@ -103,4 +109,14 @@ export function configureHttpEdge(server: Server, limits: { requestTimeoutMs: nu
     });
     logger.log({ request_id: requestId, method: 'CONNECT', path: null, status, duration_ms: null } satisfies RequestLogLine);
   });
+}
+
+/** An HTTP/1.1 request without `Host` is a 400, in the fault shape (RFC 9112, section 3.2). */
+export function requireHostHeader(
+  request: IncomingMessage,
+  response: ServerResponse,
+  next: () => void,
+): void {
+  if (request.httpVersion !== '1.1' || request.headers.host !== undefined) return next();
+  replyWithFault(request, response, toFault(new BadRequestException('An HTTP/1.1 request needs a Host header.')));
 }

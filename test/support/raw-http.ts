@@ -17,6 +17,12 @@ export function rawRequest(method: string, target: string, headers: [string, str
 
 /** Parses one answer (Content-Length or chunked); `undefined` when nothing came back. */
 export function parseAnswer(raw: Buffer): RawAnswer | undefined {
+  // Interim answers (100 Continue to `Expect: 100-continue`) come before the final one.
+  while (/^HTTP\/1\.[01] 1\d\d /.test(raw.subarray(0, 16).toString('latin1'))) {
+    const interimEnd = raw.indexOf('\r\n\r\n');
+    if (interimEnd < 0) return undefined;
+    raw = raw.subarray(interimEnd + 4);
+  }
   const end = raw.indexOf('\r\n\r\n');
   if (end < 0) return undefined;
   const [statusLine, ...headerLines] = raw.subarray(0, end).toString('latin1').split('\r\n');

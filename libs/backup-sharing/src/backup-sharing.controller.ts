@@ -11,7 +11,6 @@ import {
   UseFilters,
   UseGuards,
   UsePipes,
-  ValidationPipe,
 } from '@nestjs/common';
 import { ValidationError } from 'class-validator';
 import { BackupNotFoundError, InvalidRequestError, ShareNotFoundError } from './backup-sharing.errors';
@@ -29,6 +28,7 @@ import {
 } from './dto/backup-sharing.response';
 import { toCreatedSharingView, toSharingDetailView } from './dto/backup-sharing.mapper';
 import { FaultFilter } from './http/fault.filter';
+import { DepthLimitedValidationPipe } from './http/depth-limited-validation.pipe';
 import { nextPageLink } from './http/next-page-link';
 import { isUuid } from './dto/uuid';
 import {
@@ -42,7 +42,7 @@ import {
 } from './http/backup-sharing.api-docs';
 
 /** Validation errors become one readable 400 message, in the fault shape. */
-export const validationPipe = new ValidationPipe({
+export const validationPipe = new DepthLimitedValidationPipe({
   transform: true,
   exceptionFactory: (errors: ValidationError[]) => new InvalidRequestError([...new Set(messagesOf(errors))].join(' ')),
 });

@@ -19,6 +19,7 @@ export * from './backup-sharing.errors';
 export * from './dependency.errors';
 export { translateDatabaseError, withDatabaseErrorsTranslated } from './persistence/database-errors';
 export { MediaTypeMiddleware, acceptsJson } from './http/media-type.middleware';
+export { replyWithFault } from './http/fault.reply';
 export { EVERY_PATH, methodNotAllowedMiddleware } from './http/method-not-allowed.middleware';
 export { BackupCatalog, CatalogBackup } from './ports/backup-catalog.port';
 export { Identity, TokenVerifier } from './auth/token-verifier.port';
