@@ -1,7 +1,9 @@
-import { DynamicModule, HttpException, INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import { BadRequestException, DynamicModule, HttpException, INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { replyWithFault, toFault } from '../../libs/backup-sharing/src';
 import { HostConfig } from '../config/host.config';
 
 type NestLogger = false | LogLevel[] | LoggerService | undefined;
@@ -74,6 +76,14 @@ async function createFastifyApp(module: DynamicModule, config: HostConfig, logge
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
     // `configureHttpEdge` answers the server's client errors itself; Fastify must not answer too.
     clientErrorHandler: () => undefined,
+    // During a graceful shutdown a request that arrives on an open connection is served, as on
+    // Express, not answered 503 by Fastify.
+    return503OnClosing: false,
+    // A URL the router cannot decode ('%', '%FF'): a 400 in the fault shape, as on Express.
+    frameworkErrors: (error: Error, request: { raw: IncomingMessage }, reply: { raw: ServerResponse; hijack(): void }) => {
+      reply.hijack();
+      replyWithFault(request.raw, reply.raw, toFault(new BadRequestException(error.message)));
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
