@@ -1,23 +1,40 @@
-import { DataSource, EntityManager, QueryFailedError, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AlreadySharedError, ConcurrentChangeError, InvalidRequestError } from '../backup-sharing.errors';
 import { randomUUID } from 'node:crypto';
 import { BackupSharingEntity } from './backup-sharing.entity';
 import { inTransaction, supportsRowLocks } from './transaction';
-import { BackupSharingEventEntity } from '../events/backup-sharing-event.entity';
 import { BACKUP_SHARING_CANCELED, BACKUP_SHARING_CREATED, BackupSharingEventType } from '../events/backup-sharing.event';
+import { SqlDialect, sqlDialectOf } from './sql-dialect';
+import { EVENT_COLUMNS, SHARING_COLUMNS, SharingRecord, insertSharings, placeholders, toSharingEntity } from './sharing.sql';
 
 export const SORT_KEYS = ['created_at', 'updated_at', 'id', 'name', 'status', 'size'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
-/** API sort key -> entity property; every one is NOT NULL, which keeps keyset paging simple. */
-const SORT_PROPERTIES: Record<SortKey, keyof BackupSharingEntity> = {
-  created_at: 'createdAt',
-  updated_at: 'updatedAt',
+/** API sort key -> column; every one is NOT NULL, which keeps keyset paging simple. */
+const SORT_COLUMNS: Record<SortKey, keyof SharingRecord> = {
+  created_at: 'created_at',
+  updated_at: 'updated_at',
   id: 'id',
-  name: 'backupName',
-  status: 'backupStatus',
-  size: 'backupSize',
+  name: 'backup_name',
+  status: 'backup_status',
+  size: 'backup_size',
 };
+
+/** Filters of exact match -> column. */
+const EXACT_FILTERS: readonly [keyof SharingFilters, keyof SharingRecord][] = [
+  ['backupId', 'backup_id'],
+  ['fromProjectId', 'from_project_id'],
+  ['toProjectId', 'to_project_id'],
+  ['volumeId', 'backup_volume_id'],
+  ['status', 'backup_status'],
+  ['availabilityZone', 'backup_availability_zone'],
+];
+
+/** A WHERE clause and its parameters, in order. */
+interface Condition {
+  where: string;
+  params: unknown[];
+}
 
 export interface SharingFilters {
   /** `true`: sharings received by the caller's project; otherwise those it made. */
@@ -50,8 +67,6 @@ export interface BackupCopy {
   backupAvailabilityZone: string | null;
 }
 
-const ALIAS = 's';
-
 /** The named lock that serialises the changes of one backup's sharings (MySQL: 64 characters at most). */
 function backupLock(backupId: string): string {
   return `backup-sharing:${backupId}`;
@@ -63,29 +78,38 @@ export interface ChangeContext {
   requestId: string | null;
 }
 
-/** The outbox rows of a change, written by the change's own transaction. */
+/** The outbox rows of a change, written by the change's own transaction in one INSERT. */
 async function recordEvents(
   manager: EntityManager,
+  dialect: SqlDialect,
   type: BackupSharingEventType,
   sharings: BackupSharingEntity[],
   change: ChangeContext,
 ): Promise<void> {
   if (sharings.length === 0) return;
-  await manager.insert(
-    BackupSharingEventEntity,
-    sharings.map((sharing) => ({
-      eventId: randomUUID(),
-      type,
-      sharingId: sharing.id,
-      backupId: sharing.backupId,
-      fromProjectId: sharing.fromProjectId,
-      toProjectId: sharing.toProjectId,
-      occurredAt: change.at,
-      requestId: change.requestId,
-      attempts: 0,
-    })),
-  );
+  const at = dialect.toDatabase(change.at);
+  const params = sharings.flatMap((sharing) => [
+    randomUUID(),
+    type,
+    sharing.id,
+    sharing.backupId,
+    sharing.fromProjectId,
+    sharing.toProjectId,
+    at,
+    change.requestId,
+    0,
+  ]);
+  await manager.query(`INSERT INTO backup_sharing_events (${EVENT_COLUMNS}) VALUES ${placeholders(sharings.length, 9)}`, params);
 }
+
+/** Rows an UPDATE changed, from the query runner's structured result (MySQL and SQLite alike). */
+async function update(manager: EntityManager, sql: string, params: unknown[]): Promise<number> {
+  const result = await manager.queryRunner!.query(sql, params, true);
+  return result.affected ?? 0;
+}
+
+const SELECT_SHARINGS = `SELECT ${SHARING_COLUMNS} FROM backup_sharings`;
+const CANCEL = 'UPDATE backup_sharings SET active = NULL, deleted_at = ?, updated_at = ?';
 
 /**
  * Every query of the sharings table. Each method takes the caller's project and puts it in the
@@ -93,7 +117,11 @@ async function recordEvents(
  * cannot be told apart.
  */
 export class BackupSharingRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly dialect: SqlDialect;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.dialect = sqlDialectOf(dataSource);
+  }
 
   /**
    * Creates sharings of one backup in one transaction. `decide` sees the projects the backup is
@@ -109,17 +137,14 @@ export class BackupSharingRepository {
   ): Promise<BackupSharingEntity[]> {
     try {
       return await inTransaction(this.dataSource, async (manager) => {
-        const query = manager
-          .createQueryBuilder(BackupSharingEntity, ALIAS)
-          .select(`${ALIAS}.toProjectId`)
-          .where(`${ALIAS}.backupId = :backupId AND ${ALIAS}.fromProjectId = :ownerProjectId AND ${ALIAS}.active = 1`, {
-            backupId,
-            ownerProjectId,
-          });
-        const active = await query.getMany();
-        const rows = decide(active.map((row) => row.toProjectId));
-        await manager.insert(BackupSharingEntity, rows);
-        await recordEvents(manager, BACKUP_SHARING_CREATED, rows, change);
+        const active: { to_project_id: string }[] = await manager.query(
+          'SELECT to_project_id FROM backup_sharings WHERE backup_id = ? AND from_project_id = ? AND active = 1',
+          [backupId, ownerProjectId],
+        );
+        const rows = decide(active.map((row) => row.to_project_id));
+        if (rows.length === 0) return rows;
+        await manager.query(...insertSharings(rows, this.dialect));
+        await recordEvents(manager, this.dialect, BACKUP_SHARING_CREATED, rows, change);
         return rows;
       }, backupLock(backupId));
     } catch (error) {
@@ -128,42 +153,49 @@ export class BackupSharingRepository {
   }
 
   /** An active sharing the project owns or receives. */
-  findVisible(projectId: string, id: string): Promise<BackupSharingEntity | null> {
-    return this.dataSource
-      .createQueryBuilder(BackupSharingEntity, ALIAS)
-      .where(`${ALIAS}.id = :id AND ${ALIAS}.active = 1`, { id })
-      .andWhere(`(${ALIAS}.fromProjectId = :projectId OR ${ALIAS}.toProjectId = :projectId)`, { projectId })
-      .getOne();
+  async findVisible(projectId: string, id: string): Promise<BackupSharingEntity | null> {
+    const [record]: SharingRecord[] = await this.dataSource.query(
+      `${SELECT_SHARINGS} WHERE id = ? AND active = 1 AND (from_project_id = ? OR to_project_id = ?)`,
+      [id, projectId, projectId],
+    );
+    return record ? toSharingEntity(record, this.dialect) : null;
   }
 
   async list(projectId: string, filters: SharingFilters, page: SharingPage): Promise<BackupSharingEntity[]> {
-    const property = SORT_PROPERTIES[page.sortKey];
+    const column = SORT_COLUMNS[page.sortKey];
     const direction = page.sortDir === 'asc' ? 'ASC' : 'DESC';
-    const query = this.filtered(projectId, filters).orderBy(`${ALIAS}.${property}`, direction);
-    if (property !== 'id') query.addOrderBy(`${ALIAS}.id`, direction);
-
+    const { where, params } = this.filtered(projectId, filters);
+    let keyset = '';
     if (page.marker !== undefined) {
       // The marker must be a sharing of the same scope, as in Cinder; it is read with the scope
       // (not the filters) so that a filter change between pages still finds it.
-      const marker = await this.scoped(this.dataSource.manager, projectId, filters.shareToMe)
-        .andWhere(`${ALIAS}.id = :markerId`, { markerId: page.marker })
-        .getOne();
+      const [marker]: SharingRecord[] = await this.dataSource.query(
+        `${SELECT_SHARINGS} WHERE ${scopeColumn(filters.shareToMe)} = ? AND active = 1 AND id = ?`,
+        [projectId, page.marker],
+      );
       if (!marker) throw new InvalidRequestError(`Marker ${page.marker} could not be found.`);
       const op = direction === 'ASC' ? '>' : '<';
-      if (property === 'id') {
-        query.andWhere(`${ALIAS}.id ${op} :markerId`, { markerId: marker.id });
+      // The marker's value as the driver returned it, so that it compares exactly as stored.
+      if (column === 'id') {
+        keyset = ` AND id ${op} ?`;
+        params.push(marker.id);
       } else {
-        query.andWhere(
-          `(${ALIAS}.${property} ${op} :markerValue OR (${ALIAS}.${property} = :markerValue AND ${ALIAS}.id ${op} :markerId))`,
-          { markerValue: marker[property], markerId: marker.id },
-        );
+        keyset = ` AND (${column} ${op} ? OR (${column} = ? AND id ${op} ?))`;
+        params.push(marker[column], marker[column], marker.id);
       }
     }
-    return query.offset(page.offset).limit(page.limit).getMany();
+    const order = column === 'id' ? `id ${direction}` : `${column} ${direction}, id ${direction}`;
+    const records: SharingRecord[] = await this.dataSource.query(
+      `${SELECT_SHARINGS} WHERE ${where}${keyset} ORDER BY ${order} LIMIT ? OFFSET ?`,
+      [...params, page.limit, page.offset],
+    );
+    return records.map((record) => toSharingEntity(record, this.dialect));
   }
 
-  count(projectId: string, filters: SharingFilters): Promise<number> {
-    return this.filtered(projectId, filters).getCount();
+  async count(projectId: string, filters: SharingFilters): Promise<number> {
+    const { where, params } = this.filtered(projectId, filters);
+    const [row] = await this.dataSource.query(`SELECT COUNT(*) AS n FROM backup_sharings WHERE ${where}`, params);
+    return Number(row.n);
   }
 
   /**
@@ -172,25 +204,22 @@ export class BackupSharingRepository {
    */
   async cancelOwned(ownerProjectId: string, id: string, change: ChangeContext): Promise<boolean> {
     return inTransaction(this.dataSource, async (manager) => {
-      const result = await manager
-        .createQueryBuilder()
-        .update(BackupSharingEntity)
-        .set({ active: null, deletedAt: change.at, updatedAt: change.at })
-        .where('id = :id AND from_project_id = :ownerProjectId AND active = 1', { id, ownerProjectId })
-        .execute();
-      if ((result.affected ?? 0) === 0) return false;
-      const canceled = await manager.findOneByOrFail(BackupSharingEntity, { id, fromProjectId: ownerProjectId });
-      await recordEvents(manager, BACKUP_SHARING_CANCELED, [canceled], change);
+      const at = this.dialect.toDatabase(change.at);
+      const changed = await update(manager, `${CANCEL} WHERE id = ? AND from_project_id = ? AND active = 1`, [at, at, id, ownerProjectId]);
+      if (changed === 0) return false;
+      // The event copies the row it ends, in the same statement that writes it.
+      await manager.query(
+        `INSERT INTO backup_sharing_events (${EVENT_COLUMNS}) ` +
+          'SELECT ?, ?, id, backup_id, from_project_id, to_project_id, ?, ?, 0 FROM backup_sharings WHERE id = ? AND from_project_id = ?',
+        [randomUUID(), BACKUP_SHARING_CANCELED, at, change.requestId, id, ownerProjectId],
+      );
       return true;
     });
   }
 
   /** Whether the project receives this active sharing (and so may see but not cancel it). */
-  async isRecipientOf(projectId: string, id: string): Promise<boolean> {
-    const found = await this.dataSource.getRepository(BackupSharingEntity).exists({
-      where: { id, toProjectId: projectId, active: 1 },
-    });
-    return found;
+  isRecipientOf(projectId: string, id: string): Promise<boolean> {
+    return this.exists('id = ? AND to_project_id = ? AND active = 1', [id, projectId]);
   }
 
   /**
@@ -200,73 +229,64 @@ export class BackupSharingRepository {
    */
   async cancelAllOfBackup(ownerProjectId: string, backupId: string, change: ChangeContext): Promise<number> {
     return inTransaction(this.dataSource, async (manager) => {
-      const query = manager
-        .createQueryBuilder(BackupSharingEntity, ALIAS)
-        .where(`${ALIAS}.backupId = :backupId AND ${ALIAS}.fromProjectId = :ownerProjectId AND ${ALIAS}.active = 1`, {
-          backupId,
-          ownerProjectId,
-        });
-      if (supportsRowLocks(this.dataSource)) query.setLock('pessimistic_write');
-      const active = await query.getMany();
-      if (active.length === 0) return 0;
-      await manager
-        .createQueryBuilder()
-        .update(BackupSharingEntity)
-        .set({ active: null, deletedAt: change.at, updatedAt: change.at })
-        .where('id IN (:...ids) AND active = 1', { ids: active.map((row) => row.id) })
-        .execute();
-      await recordEvents(manager, BACKUP_SHARING_CANCELED, active, change);
+      const lock = supportsRowLocks(this.dataSource) ? ' FOR UPDATE' : '';
+      const records: SharingRecord[] = await manager.query(
+        `${SELECT_SHARINGS} WHERE backup_id = ? AND from_project_id = ? AND active = 1${lock}`,
+        [backupId, ownerProjectId],
+      );
+      if (records.length === 0) return 0;
+      const active = records.map((record) => toSharingEntity(record, this.dialect));
+      const at = this.dialect.toDatabase(change.at);
+      const ids = active.map((row) => row.id);
+      await update(manager, `${CANCEL} WHERE id IN (${ids.map(() => '?').join(', ')}) AND active = 1`, [at, at, ...ids]);
+      await recordEvents(manager, this.dialect, BACKUP_SHARING_CANCELED, active, change);
       return active.length;
     }, backupLock(backupId));
   }
 
   isSharedWith(backupId: string, projectId: string): Promise<boolean> {
-    return this.dataSource.getRepository(BackupSharingEntity).exists({
-      where: { backupId, toProjectId: projectId, active: 1 },
-    });
+    return this.exists('backup_id = ? AND to_project_id = ? AND active = 1', [backupId, projectId]);
   }
 
   /** Refreshes the copied backup attributes on the backup's active sharings. */
   async updateBackupCopy(ownerProjectId: string, backupId: string, copy: BackupCopy): Promise<void> {
-    await this.dataSource
-      .createQueryBuilder()
-      .update(BackupSharingEntity)
-      .set(copy)
-      .where('backup_id = :backupId AND from_project_id = :ownerProjectId AND active = 1', { backupId, ownerProjectId })
-      .execute();
+    await this.dataSource.query(
+      'UPDATE backup_sharings SET backup_name = ?, backup_status = ?, backup_size = ?, backup_volume_id = ?, backup_availability_zone = ? ' +
+        'WHERE backup_id = ? AND from_project_id = ? AND active = 1',
+      [copy.backupName, copy.backupStatus, copy.backupSize, copy.backupVolumeId, copy.backupAvailabilityZone, backupId, ownerProjectId],
+    );
   }
 
-  private scoped(manager: EntityManager, projectId: string, shareToMe?: boolean): SelectQueryBuilder<BackupSharingEntity> {
-    const side = shareToMe ? 'toProjectId' : 'fromProjectId';
-    return manager
-      .createQueryBuilder(BackupSharingEntity, ALIAS)
-      .where(`${ALIAS}.${side} = :projectId AND ${ALIAS}.active = 1`, { projectId });
+  private async exists(where: string, params: unknown[]): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 AS found FROM backup_sharings WHERE ${where} LIMIT 1`, params);
+    return rows.length > 0;
   }
 
-  private filtered(projectId: string, filters: SharingFilters): SelectQueryBuilder<BackupSharingEntity> {
-    const query = this.scoped(this.dataSource.manager, projectId, filters.shareToMe);
-    const exact: [keyof SharingFilters, keyof BackupSharingEntity][] = [
-      ['backupId', 'backupId'],
-      ['fromProjectId', 'fromProjectId'],
-      ['toProjectId', 'toProjectId'],
-      ['volumeId', 'backupVolumeId'],
-      ['status', 'backupStatus'],
-      ['availabilityZone', 'backupAvailabilityZone'],
-    ];
-    for (const [filter, property] of exact) {
+  /** The caller's scope and the filters: every condition a bound parameter. */
+  private filtered(projectId: string, filters: SharingFilters): Condition {
+    let where = `${scopeColumn(filters.shareToMe)} = ? AND active = 1`;
+    const params: unknown[] = [projectId];
+    for (const [filter, column] of EXACT_FILTERS) {
       const value = filters[filter];
-      if (value !== undefined) query.andWhere(`${ALIAS}.${property} = :${filter}`, { [filter]: value });
+      if (value === undefined) continue;
+      where += ` AND ${column} = ?`;
+      params.push(value);
     }
     if (filters.name !== undefined) {
       // '!' as the LIKE escape works the same on MySQL and SQLite (a backslash does not).
       // Only ASCII letters are lowered: SQLite's LOWER() folds nothing else, so a fully lowered
       // pattern would miss 'Ä' even when spelled exactly; MySQL's collation ignores case anyway.
       const lowered = filters.name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
-      const pattern = `%${lowered.replace(/[!%_]/g, '!$&')}%`;
-      query.andWhere(`LOWER(${ALIAS}.backupName) LIKE :namePattern ESCAPE '!'`, { namePattern: pattern });
+      where += " AND LOWER(backup_name) LIKE ? ESCAPE '!'";
+      params.push(`%${lowered.replace(/[!%_]/g, '!$&')}%`);
     }
-    return query;
+    return { where, params };
   }
+}
+
+/** The side of the sharing the caller's project is on. */
+function scopeColumn(shareToMe: boolean | undefined): 'to_project_id' | 'from_project_id' {
+  return shareToMe ? 'to_project_id' : 'from_project_id';
 }
 
 /**
