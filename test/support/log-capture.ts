@@ -10,25 +10,12 @@ export interface LogEntry {
 /** A Nest logger that keeps what the host logs, for tests that read the operator's view. */
 export class LogCapture implements LoggerService {
   readonly entries: LogEntry[] = [];
-
-  log(message: unknown, ...rest: unknown[]): void {
-    this.entries.push({ level: 'log', message, rest });
-  }
-  error(message: unknown, ...rest: unknown[]): void {
-    this.entries.push({ level: 'error', message, rest });
-  }
-  warn(message: unknown, ...rest: unknown[]): void {
-    this.entries.push({ level: 'warn', message, rest });
-  }
-  debug(message: unknown, ...rest: unknown[]): void {
-    this.entries.push({ level: 'debug', message, rest });
-  }
-  verbose(message: unknown, ...rest: unknown[]): void {
-    this.entries.push({ level: 'verbose', message, rest });
-  }
-  fatal(message: unknown, ...rest: unknown[]): void {
-    this.entries.push({ level: 'fatal', message, rest });
-  }
+  readonly log = this.recorder('log');
+  readonly error = this.recorder('error');
+  readonly warn = this.recorder('warn');
+  readonly debug = this.recorder('debug');
+  readonly verbose = this.recorder('verbose');
+  readonly fatal = this.recorder('fatal');
 
   /** Structured messages (objects) that carry this request ID. */
   ofRequest(requestId: string): { level: string; message: Record<string, unknown>; rest: unknown[] }[] {
@@ -41,5 +28,11 @@ export class LogCapture implements LoggerService {
   /** Everything logged, as one string: to prove what never appears in it. */
   text(): string {
     return JSON.stringify(this.entries);
+  }
+
+  private recorder(level: string) {
+    return (message: unknown, ...rest: unknown[]): void => {
+      this.entries.push({ level, message, rest });
+    };
   }
 }

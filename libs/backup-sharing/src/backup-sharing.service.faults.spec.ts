@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { BackupSharingService } from './backup-sharing.service';
-import { backupSharingEntities } from './backup-sharing.module-definition';
 import { BackupCatalogFailedError, DatabaseUnavailableError, FeatureDisabledError } from './dependency.errors';
 import { toFault } from './http/fault.filter';
-import { backupSharingMigrations } from './persistence/backup-sharing.migrations';
 import { BackupSharingRepository } from './persistence/backup-sharing.repository';
 import { InMemoryBackupCatalog } from './testing/in-memory-backup-catalog';
+import { openInMemoryBackupSharingDatabase } from './testing/in-memory-database';
 
 const OWNER = 'owner0000000000000000000000000001';
 const BOB = 'bob00000000000000000000000000003';
@@ -33,14 +32,7 @@ describe('BackupSharingService: failures of its dependencies, features turned of
   const activeRows = () => dataSource.query('SELECT COUNT(*) AS n FROM backup_sharings WHERE active = 1').then((rows) => Number(rows[0].n));
 
   beforeEach(async () => {
-    dataSource = new DataSource({
-      type: 'better-sqlite3',
-      database: ':memory:',
-      entities: backupSharingEntities,
-      migrations: backupSharingMigrations,
-      migrationsRun: true,
-    });
-    await dataSource.initialize();
+    dataSource = await openInMemoryBackupSharingDatabase();
     catalog = new FailingCatalog();
     backupId = catalog.add(OWNER, randomUUID()).id;
   });

@@ -11,10 +11,9 @@ import {
   ShareNotFoundError,
 } from './backup-sharing.errors';
 import { BackupSharingService } from './backup-sharing.service';
-import { backupSharingEntities } from './backup-sharing.module-definition';
-import { backupSharingMigrations } from './persistence/backup-sharing.migrations';
 import { BackupSharingRepository } from './persistence/backup-sharing.repository';
 import { InMemoryBackupCatalog } from './testing/in-memory-backup-catalog';
+import { openInMemoryBackupSharingDatabase } from './testing/in-memory-database';
 
 const OWNER = 'owner0000000000000000000000000001';
 const ALICE = 'alice000000000000000000000000002';
@@ -28,14 +27,7 @@ describe('BackupSharingService (real SQLite, in-memory catalog)', () => {
   let backupId: string;
 
   beforeEach(async () => {
-    dataSource = new DataSource({
-      type: 'better-sqlite3',
-      database: ':memory:',
-      entities: backupSharingEntities,
-      migrations: backupSharingMigrations,
-      migrationsRun: true,
-    });
-    await dataSource.initialize();
+    dataSource = await openInMemoryBackupSharingDatabase();
     catalog = new InMemoryBackupCatalog();
     service = new BackupSharingService(new BackupSharingRepository(dataSource), catalog, { maxSharesPerBackup: 3 } as never);
     backupId = catalog.add(OWNER, randomUUID()).id;
