@@ -67,7 +67,12 @@ export class BackupSharingController {
   @ApiShareBackup()
   @SharingPolicyRule('backup_sharing:create')
   async share(@CurrentCaller() caller: Caller, @Body() body: ShareBackupRequest): Promise<ShareBackupResponse> {
-    const created = await this.sharings.share(caller.projectId, body.shared.backup_id, body.shared.to_project_ids);
+    const created = await this.sharings.share(
+      caller.projectId,
+      body.shared.backup_id,
+      body.shared.to_project_ids,
+      caller.requestId,
+    );
     return { shared: created.map(toCreatedSharingView) };
   }
 
@@ -118,7 +123,7 @@ export class BackupSharingController {
     const sharing = await this.sharings.findVisible(caller.projectId, id);
     if (!sharing) throw new ShareNotFoundError(id);
     await enforceSharingPolicy(this.policy, 'backup_sharing:cancel', { projectId: caller.projectId, sharing }, caller.identity);
-    await this.sharings.cancel(caller.projectId, id);
+    await this.sharings.cancel(caller.projectId, id, caller.requestId);
   }
 
   @Delete()
@@ -137,6 +142,6 @@ export class BackupSharingController {
 
   private async cancelAllOfBackup(caller: Caller, backupId: string): Promise<void> {
     if (!isUuid(backupId)) throw new BackupNotFoundError(backupId);
-    await this.sharings.cancelAllOfBackup(caller.projectId, backupId);
+    await this.sharings.cancelAllOfBackup(caller.projectId, backupId, caller.requestId);
   }
 }
