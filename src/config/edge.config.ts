@@ -8,12 +8,13 @@ export interface EdgeConfig {
   requestTimeoutMs: number;
   /**
    * MySQL: time to get a pooled connection, connecting included (`DB_CONNECT_TIMEOUT_MS`); then
-   * 503. 0 waits without limit.
+   * 503. 0 lifts the wait for a free connection; a connect still gives up after mysql2's 10 s.
    */
   dbConnectTimeoutMs: number;
   /**
    * MySQL: time limit of one statement (`DB_STATEMENT_TIMEOUT_MS`), enforced by the server and, a
    * little later, by the driver for a server that stopped answering; then 504. 0 turns it off.
+   * Migrations at start run under it too: raise it (or migrate apart, DB_MIGRATE=false) for long ones.
    */
   dbStatementTimeoutMs: number;
   /** Serve cancel-all (`CANCEL_ALL_ENABLED`); when off it answers 501. */
