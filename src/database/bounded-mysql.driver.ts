@@ -19,6 +19,7 @@ export const DEADLINE_GRACE_MS = 1000;
 type Callback = (error: Error | null, ...results: unknown[]) => void;
 interface PoolConnection {
   query: (...args: unknown[]) => unknown;
+  promise?: (promiseImpl?: unknown) => unknown;
   release(): void;
   destroy(): void;
   stream?: { destroy?: () => void };
@@ -73,6 +74,19 @@ function withDeadline(connection: PoolConnection, deadlineMs: number): void {
 }
 
 /**
+ * mysql2's `PoolConnection.promise()` runs `require()` for its promise wrapper and builds a new
+ * one on every call, and TypeORM calls it for every query: module resolution cost more CPU per
+ * query than the rest of the driver's work. The wrapper holds nothing but the connection, so one
+ * per connection serves every query.
+ */
+function reusePromiseWrapper(connection: PoolConnection): void {
+  const promise = connection.promise?.bind(connection);
+  if (!promise) return;
+  let wrapper: unknown;
+  connection.promise = (promiseImpl?: unknown) => (promiseImpl ? promise(promiseImpl) : (wrapper ??= promise()));
+}
+
+/**
  * A pool whose waits are bounded: `getConnection` fails after `acquireTimeoutMs` (mysql2 has no
  * acquire timeout; its queue waits forever when every connection hangs), and each new connection
  * gets the statement limit and the deadline before it is handed out.
@@ -102,6 +116,7 @@ function boundedPool(pool: Pool, limits: MysqlLimits): Pool {
           return answer(limitError);
         }
         if (limits.statementTimeoutMs > 0) withDeadline(connection, limits.statementTimeoutMs + DEADLINE_GRACE_MS);
+        reusePromiseWrapper(connection);
         prepared.add(connection);
         answer(null, connection);
       });

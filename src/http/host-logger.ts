@@ -1,4 +1,5 @@
 import { ConsoleLogger, LogLevel, LoggerService } from '@nestjs/common';
+import { JsonLineLogger } from './json-line.logger';
 
 /**
  * The host's logger: Nest's own, as one JSON object per line (`LOG_FORMAT=json`, the default, for
@@ -6,7 +7,7 @@ import { ConsoleLogger, LogLevel, LoggerService } from '@nestjs/common';
  * (the request lines, the 5xx causes) keep their fields in either format.
  */
 export function createHostLogger(format: 'json' | 'text', logLevels: LogLevel[]): LoggerService {
-  return format === 'json' ? new ConsoleLogger({ json: true, logLevels }) : new ConsoleLogger({ logLevels });
+  return format === 'json' ? new JsonLineLogger({ json: true, logLevels }) : new ConsoleLogger({ logLevels });
 }
 
 export function isLoggerService(value: unknown): value is LoggerService {

@@ -18,6 +18,7 @@ export { BackupSharing, BackupSharingWithBackup } from './backup-sharing.types';
 export * from './backup-sharing.errors';
 export * from './dependency.errors';
 export { translateDatabaseError, withDatabaseErrorsTranslated } from './persistence/database-errors';
+export { SqlDialect, sqlDialectOf } from './persistence/sql-dialect';
 export { MediaTypeMiddleware, acceptsJson } from './http/media-type.middleware';
 export { replyWithFault } from './http/fault.reply';
 export { EVERY_PATH, methodNotAllowedMiddleware } from './http/method-not-allowed.middleware';

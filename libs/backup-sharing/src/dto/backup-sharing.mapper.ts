@@ -8,8 +8,19 @@ import { CreatedSharingView, SharedBackupView, SharingDetailView } from './backu
  */
 export function formatTimestamp(date: Date | null | undefined): string | null {
   if (!date) return null;
-  return `${date.toISOString().slice(0, 23)}000`;
+  const year = date.getUTCFullYear();
+  // Years outside 0..9999 (and invalid dates) take toISOString's own form and errors.
+  if (!(year >= 0 && year <= 9999)) return `${date.toISOString().slice(0, 23)}000`;
+  // Written out: a page of 100 sharings formats 500 timestamps, and toISOString().slice() took
+  // twice as long.
+  return (
+    `${String(year).padStart(4, '0')}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}T` +
+    `${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}.${pad3(date.getUTCMilliseconds())}000`
+  );
 }
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+const pad3 = (n: number): string => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
 
 export function toCreatedSharingView(sharing: BackupSharing): CreatedSharingView {
   return {
