@@ -1,0 +1,185 @@
+'use strict';
+// The baseline's database access: the statements the module and the demo host's catalog send for
+// the bench's requests, written out, on mysql2 (a pool of 10 connections, as TypeORM's default)
+// or better-sqlite3 (one connection, statements prepared once).
+const { randomUUID } = require('node:crypto');
+
+const SHARING_COLUMNS =
+  'id, backup_id, from_project_id, to_project_id, created_at, updated_at, deleted_at, ' +
+  'backup_name, backup_status, backup_size, backup_volume_id, backup_availability_zone';
+const EVENT_COLUMNS = 'event_id, type, sharing_id, backup_id, from_project_id, to_project_id, occurred_at, request_id, attempts';
+const BACKUP_COLUMNS =
+  'id, project_id, name, description, status, size, volume_id, availability_zone, snapshot_id, container, object_count, ' +
+  'fail_reason, encryption_key_id, created_at, updated_at, data_timestamp, has_dependent_backups, is_incremental, service_metadata';
+
+const FIND_VISIBLE = `SELECT ${SHARING_COLUMNS} FROM backup_sharings WHERE id = ? AND active = 1 AND (from_project_id = ? OR to_project_id = ?)`;
+const COUNT = 'SELECT COUNT(*) AS n FROM backup_sharings WHERE from_project_id = ? AND active = 1';
+const ACTIVE_TARGETS = 'SELECT to_project_id FROM backup_sharings WHERE backup_id = ? AND from_project_id = ? AND active = 1';
+const CANCEL = 'UPDATE backup_sharings SET active = NULL, deleted_at = ?, updated_at = ? WHERE id = ? AND from_project_id = ? AND active = 1';
+const CANCEL_EVENT =
+  `INSERT INTO backup_sharing_events (${EVENT_COLUMNS}) ` +
+  'SELECT ?, ?, id, backup_id, from_project_id, to_project_id, ?, ?, 0 FROM backup_sharings WHERE id = ? AND from_project_id = ?';
+const FIND_OWNED_BACKUP = `SELECT ${BACKUP_COLUMNS} FROM backups WHERE id = ? AND project_id = ?`;
+
+const list = (column, direction) =>
+  `SELECT ${SHARING_COLUMNS} FROM backup_sharings WHERE from_project_id = ? AND active = 1 ` +
+  `ORDER BY ${column === 'id' ? `id ${direction}` : `${column} ${direction}, id ${direction}`} LIMIT ? OFFSET ?`;
+const describe = (count) => `SELECT ${BACKUP_COLUMNS} FROM backups WHERE id IN (${new Array(count).fill('?').join(', ')})`;
+const placeholders = (rows, width) => new Array(rows).fill(`(${new Array(width).fill('?').join(', ')})`).join(', ');
+const insertSharings = (count) => `INSERT INTO backup_sharings (${SHARING_COLUMNS}, active) VALUES ${placeholders(count, 13)}`;
+const insertEvents = (count) => `INSERT INTO backup_sharing_events (${EVENT_COLUMNS}) VALUES ${placeholders(count, 9)}`;
+
+const sharingParams = (rows, date) =>
+  rows.flatMap((r) => [
+    r.id, r.backup_id, r.from_project_id, r.to_project_id, date(r.created_at), date(r.updated_at), null,
+    r.backup_name, r.backup_status, r.backup_size, r.backup_volume_id, r.backup_availability_zone, 1,
+  ]);
+const eventParams = (rows, type, at, requestId) =>
+  rows.flatMap((r) => [randomUUID(), type, r.id, r.backup_id, r.from_project_id, r.to_project_id, at, requestId, 0]);
+
+/** Rows as the module's mappers read them: dates as `Date`, flags as booleans, sizes as numbers. */
+function backupOf(row, toDate) {
+  return {
+    ...row,
+    created_at: toDate(row.created_at), updated_at: toDate(row.updated_at), data_timestamp: toDate(row.data_timestamp),
+    has_dependent_backups: row.has_dependent_backups === null ? null : Boolean(row.has_dependent_backups),
+    is_incremental: row.is_incremental === null ? null : Boolean(row.is_incremental),
+  };
+}
+function sharingOf(row, toDate) {
+  return { ...row, created_at: toDate(row.created_at), updated_at: toDate(row.updated_at), deleted_at: toDate(row.deleted_at) };
+}
+
+function mysqlDatabase(url) {
+  const mysql = require('mysql2/promise');
+  const pool = mysql.createPool({ uri: url, timezone: 'Z', charset: 'utf8mb4', supportBigNumbers: true, bigNumberStrings: true, connectionLimit: 10 });
+  const toDate = (value) => value;
+  const query = async (text, params) => (await pool.query(text, params))[0];
+
+  /** A change: the named lock of the backup (if any), then a READ COMMITTED transaction. */
+  async function change(lockKey, work) {
+    const connection = await pool.getConnection();
+    let locked = false;
+    try {
+      if (lockKey) {
+        const [[row]] = await connection.query('SELECT GET_LOCK(?, ?) AS acquired', [lockKey, 10]);
+        if (Number(row.acquired) !== 1) throw new Error('lock wait timeout');
+        locked = true;
+      }
+      await connection.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+      await connection.query('START TRANSACTION');
+      try {
+        const result = await work((text, params) => connection.query(text, params).then(([rows]) => rows));
+        await connection.query('COMMIT');
+        return result;
+      } catch (error) {
+        await connection.query('ROLLBACK');
+        throw error;
+      }
+    } finally {
+      if (locked) await connection.query('DO RELEASE_LOCK(?)', [lockKey]).catch(() => undefined);
+      connection.release();
+    }
+  }
+
+  return {
+    async findVisible(projectId, id) {
+      const [row] = await query(FIND_VISIBLE, [id, projectId, projectId]);
+      return row ? sharingOf(row, toDate) : undefined;
+    },
+    async list(projectId, column, direction, limit, offset) {
+      return (await query(list(column, direction), [projectId, limit, offset])).map((row) => sharingOf(row, toDate));
+    },
+    async count(projectId) {
+      return Number((await query(COUNT, [projectId]))[0].n);
+    },
+    async describe(ids) {
+      return new Map((await query(describe(ids.length), ids)).map((row) => [row.id, backupOf(row, toDate)]));
+    },
+    async findOwnedBackup(projectId, backupId) {
+      const [row] = await query(FIND_OWNED_BACKUP, [backupId, projectId]);
+      return row ? backupOf(row, toDate) : undefined;
+    },
+    share(projectId, backupId, rows, requestId, decide) {
+      return change(`backup-sharing:${backupId}`, async (run) => {
+        const active = (await run(ACTIVE_TARGETS, [backupId, projectId])).map((row) => row.to_project_id);
+        const refusal = decide(active);
+        if (refusal) return refusal;
+        await run(insertSharings(rows.length), sharingParams(rows, toDate));
+        await run(insertEvents(rows.length), eventParams(rows, 'backup_sharing.created', rows[0].created_at, requestId));
+        return undefined;
+      });
+    },
+    cancel(projectId, id, requestId) {
+      return change(undefined, async (run) => {
+        const at = new Date();
+        const result = await run(CANCEL, [at, at, id, projectId]);
+        if (result.affectedRows === 0) return false;
+        await run(CANCEL_EVENT, [randomUUID(), 'backup_sharing.canceled', at, requestId, id, projectId]);
+        return true;
+      });
+    },
+    close: () => pool.end(),
+  };
+}
+
+function sqliteDatabase(path) {
+  const Database = require('better-sqlite3');
+  const db = new Database(path);
+  const toText = (date) => date.toISOString().replace('T', ' ').slice(0, 23);
+  const toDate = (value) => (value === null || value === undefined ? null : new Date(`${String(value).replace(' ', 'T')}Z`));
+  const statements = new Map();
+  const prepared = (text) => {
+    let statement = statements.get(text);
+    if (!statement) statements.set(text, (statement = db.prepare(text)));
+    return statement;
+  };
+  const all = (text, params) => prepared(text).all(...params);
+
+  return {
+    async findVisible(projectId, id) {
+      const row = prepared(FIND_VISIBLE).get(id, projectId, projectId);
+      return row ? sharingOf(row, toDate) : undefined;
+    },
+    async list(projectId, column, direction, limit, offset) {
+      return all(list(column, direction), [projectId, limit, offset]).map((row) => sharingOf(row, toDate));
+    },
+    async count(projectId) {
+      return Number(prepared(COUNT).get(projectId).n);
+    },
+    async describe(ids) {
+      return new Map(all(describe(ids.length), ids).map((row) => [row.id, backupOf(row, toDate)]));
+    },
+    async findOwnedBackup(projectId, backupId) {
+      const row = prepared(FIND_OWNED_BACKUP).get(backupId, projectId);
+      return row ? backupOf(row, toDate) : undefined;
+    },
+    async share(projectId, backupId, rows, requestId, decide) {
+      return db.transaction(() => {
+        const active = all(ACTIVE_TARGETS, [backupId, projectId]).map((row) => row.to_project_id);
+        const refusal = decide(active);
+        if (refusal) return refusal;
+        prepared(insertSharings(rows.length)).run(...sharingParams(rows, toText));
+        prepared(insertEvents(rows.length)).run(...eventParams(rows, 'backup_sharing.created', toText(rows[0].created_at), requestId));
+        return undefined;
+      })();
+    },
+    async cancel(projectId, id, requestId) {
+      return db.transaction(() => {
+        const at = toText(new Date());
+        if (prepared(CANCEL).run(at, at, id, projectId).changes === 0) return false;
+        prepared(CANCEL_EVENT).run(randomUUID(), 'backup_sharing.canceled', at, requestId, id, projectId);
+        return true;
+      })();
+    },
+    close: async () => db.close(),
+  };
+}
+
+function open(url) {
+  if (url.startsWith('mysql://')) return mysqlDatabase(url);
+  if (url.startsWith('sqlite:')) return sqliteDatabase(url.slice('sqlite:'.length));
+  throw new Error(`DATABASE_URL must be mysql://... or sqlite:<path>, not ${url}`);
+}
+
+module.exports = { open };

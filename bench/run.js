@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+'use strict';
+// npm run bench [-- --quick] [--db mysql,sqlite] [--only get,list,...] [--servers fastify,express,baseline]
+//
+// Requests per second, p50/p99 latency and peak RSS of get, list (page of 100), count, share and
+// cancel, on MariaDB and SQLite, for the demo host on Fastify and on Express (each a child process
+// started from the compiled build) and for the hand-written baseline (bench/baseline), one server
+// at a time, in one run. Then a memory soak: RSS and heap of the host over a long run.
+// Writes bench/results/latest.json, latest.md, latest.svg and memory.json.
+const { execFileSync } = require('node:child_process');
+const os = require('node:os');
+const { join } = require('node:path');
+const { openBenchDatabase, ROOT } = require('./lib/database');
+const { startServer, sampleRss } = require('./lib/processes');
+const { drive, figures } = require('./lib/load');
+const { SCENARIOS, SHARE_CAPACITY, seed, reseed } = require('./lib/scenarios');
+const { writeReports } = require('./lib/report');
+const { memorySoak } = require('./lib/memory-soak');
+
+function option(name, fallback) {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : fallback;
+}
+const quick = process.argv.includes('--quick');
+const settings = {
+  quick,
+  databases: option('db', 'mysql,sqlite').split(','),
+  operations: option('only', 'get,list,count,share,cancel').split(','),
+  servers: option('servers', 'fastify,baseline,express').split(','),
+  connections: Number(option('connections', 10)),
+  warmupSeconds: Number(option('warmup', quick ? 1 : 3)),
+  seconds: Number(option('duration', quick ? 3 : 10)),
+  soakRequests: Number(option('soak', quick ? 20_000 : 100_000)),
+  soakAdapters: option('soak-adapters', quick ? 'fastify' : 'fastify,express').split(',').filter(Boolean),
+};
+// Sharings a cancel run may consume: more than the fastest server cancels in the time given.
+const cancelStock = Math.ceil(6000 * (settings.warmupSeconds + settings.seconds));
+
+const DB_LABEL = { mysql: 'mariadb', sqlite: 'sqlite' };
+
+async function measureServer(kind, database) {
+  await reseed(database, settings.operations.includes('cancel') ? cancelStock : 0);
+  const server = await startServer(kind, database.url);
+  const results = {};
+  try {
+    for (const operation of settings.operations) {
+      const counter = {};
+      const options = { connections: settings.connections };
+      if (settings.warmupSeconds > 0) await drive(server.url, SCENARIOS, [operation], counter, { ...options, duration: settings.warmupSeconds });
+      const stopSampling = sampleRss(server);
+      const cpuBefore = server.cpuMs();
+      const result = figures(await drive(server.url, SCENARIOS, [operation], counter, { ...options, duration: settings.seconds }));
+      result.rss_mb = Math.round(stopSampling().peak * 10) / 10;
+      // Server CPU per answer: steadier than requests per second on a machine shared with others.
+      result.cpu_us = Math.round(((server.cpuMs() - cpuBefore) * 1000) / Math.max(1, result.requests));
+      if (operation === 'share' && (counter.share ?? 0) > SHARE_CAPACITY) result.note = 'ran out of unshared backups';
+      if (operation === 'cancel' && (counter.cancel ?? 0) > cancelStock) result.note = 'ran out of seeded sharings';
+      results[operation] = result;
+      const flag = result.non_2xx || result.errors ? `  (!) ${result.non_2xx} non-2xx, ${result.errors} errors` : '';
+      console.log(`  ${kind.padEnd(8)} ${DB_LABEL[database.kind].padEnd(7)} ${operation.padEnd(6)} ${String(result.rps).padStart(8)} req/s  p50 ${result.p50_ms} ms  p99 ${result.p99_ms} ms  rss ${result.rss_mb} MB  cpu ${result.cpu_us} us/req${flag}`);
+    }
+  } finally {
+    await server.stop();
+  }
+  return results;
+}
+
+async function main() {
+  const started = Date.now();
+  const load = os.loadavg();
+  console.log(`bench: ${quick ? 'quick' : 'full'}; ${settings.seconds} s per operation after ${settings.warmupSeconds} s warm-up, ${settings.connections} connections; load average ${load.map((l) => l.toFixed(2)).join(' ')}`);
+  if (!process.argv.includes('--no-build')) {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
+  }
+  const measured = [];
+  for (const kind of settings.databases) {
+    const database = await openBenchDatabase(kind, `bench_throughput_${process.pid}`);
+    try {
+      await seed(database, 0);
+      for (const server of settings.servers) {
+        const results = await measureServer(server, database);
+        for (const [scenario, result] of Object.entries(results)) measured.push({ scenario, server, db: DB_LABEL[kind], ...result });
+      }
+    } finally {
+      await database.drop();
+    }
+  }
+
+  let memory = [];
+  if (settings.soakRequests > 0 && settings.databases.includes('mysql')) {
+    const database = await openBenchDatabase('mysql', `bench_memory_${process.pid}`);
+    try {
+      await seed(database, 0);
+      for (const adapter of settings.soakAdapters) {
+        await reseed(database, Math.ceil(settings.soakRequests / 5) + 1000);
+        memory.push(await memorySoak(adapter, database, settings.soakRequests, settings.connections));
+      }
+    } finally {
+      await database.drop();
+    }
+  }
+
+  const environment = {
+    date: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    node: process.version,
+    cpus: os.cpus().length,
+    cpu_model: os.cpus()[0]?.model,
+    load_average_start: load,
+    load_average_end: os.loadavg(),
+    seconds_per_operation: settings.seconds,
+    warmup_seconds: settings.warmupSeconds,
+    connections: settings.connections,
+    duration_s: Math.round((Date.now() - started) / 1000),
+  };
+  writeReports(join(ROOT, 'bench/results'), measured, memory, environment);
+  console.log(`bench: done in ${environment.duration_s} s; load average now ${environment.load_average_end.map((l) => l.toFixed(2)).join(' ')}; results in bench/results/latest.{json,md,svg}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
