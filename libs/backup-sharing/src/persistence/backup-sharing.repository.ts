@@ -1,8 +1,9 @@
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { AlreadySharedError, ConcurrentChangeError, InvalidRequestError } from '../backup-sharing.errors';
 import { randomUUID } from 'node:crypto';
 import { BackupSharingEntity } from './backup-sharing.entity';
-import { inTransaction, supportsRowLocks } from './transaction';
+import { supportsRowLocks } from './transaction';
+import { SqlExecutor, SqlRunner } from './sql-executor';
 import { BACKUP_SHARING_CANCELED, BACKUP_SHARING_CREATED, BackupSharingEventType } from '../events/backup-sharing.event';
 import { SqlDialect, sqlDialectOf } from './sql-dialect';
 import { EVENT_COLUMNS, SHARING_COLUMNS, SharingRecord, insertSharings, placeholders, toSharingEntity } from './sharing.sql';
@@ -80,7 +81,7 @@ export interface ChangeContext {
 
 /** The outbox rows of a change, written by the change's own transaction in one INSERT. */
 async function recordEvents(
-  manager: EntityManager,
+  runner: SqlRunner,
   dialect: SqlDialect,
   type: BackupSharingEventType,
   sharings: BackupSharingEntity[],
@@ -99,13 +100,7 @@ async function recordEvents(
     change.requestId,
     0,
   ]);
-  await manager.query(`INSERT INTO backup_sharing_events (${EVENT_COLUMNS}) VALUES ${placeholders(sharings.length, 9)}`, params);
-}
-
-/** Rows an UPDATE changed, from the query runner's structured result (MySQL and SQLite alike). */
-async function update(manager: EntityManager, sql: string, params: unknown[]): Promise<number> {
-  const result = await manager.queryRunner!.query(sql, params, true);
-  return result.affected ?? 0;
+  await runner.change(`INSERT INTO backup_sharing_events (${EVENT_COLUMNS}) VALUES ${placeholders(sharings.length, 9)}`, params);
 }
 
 const SELECT_SHARINGS = `SELECT ${SHARING_COLUMNS} FROM backup_sharings`;
@@ -118,9 +113,11 @@ const CANCEL = 'UPDATE backup_sharings SET active = NULL, deleted_at = ?, update
  */
 export class BackupSharingRepository {
   private readonly dialect: SqlDialect;
+  private readonly sql: SqlExecutor;
 
   constructor(private readonly dataSource: DataSource) {
     this.dialect = sqlDialectOf(dataSource);
+    this.sql = new SqlExecutor(dataSource);
   }
 
   /**
@@ -136,15 +133,15 @@ export class BackupSharingRepository {
     change: ChangeContext,
   ): Promise<BackupSharingEntity[]> {
     try {
-      return await inTransaction(this.dataSource, async (manager) => {
-        const active: { to_project_id: string }[] = await manager.query(
+      return await this.sql.transaction(async (tx) => {
+        const active = await tx.select<{ to_project_id: string }>(
           'SELECT to_project_id FROM backup_sharings WHERE backup_id = ? AND from_project_id = ? AND active = 1',
           [backupId, ownerProjectId],
         );
         const rows = decide(active.map((row) => row.to_project_id));
         if (rows.length === 0) return rows;
-        await manager.query(...insertSharings(rows, this.dialect));
-        await recordEvents(manager, this.dialect, BACKUP_SHARING_CREATED, rows, change);
+        await tx.change(...insertSharings(rows, this.dialect));
+        await recordEvents(tx, this.dialect, BACKUP_SHARING_CREATED, rows, change);
         return rows;
       }, backupLock(backupId));
     } catch (error) {
@@ -154,7 +151,7 @@ export class BackupSharingRepository {
 
   /** An active sharing the project owns or receives. */
   async findVisible(projectId: string, id: string): Promise<BackupSharingEntity | null> {
-    const [record]: SharingRecord[] = await this.dataSource.query(
+    const [record] = await this.sql.select<SharingRecord>(
       `${SELECT_SHARINGS} WHERE id = ? AND active = 1 AND (from_project_id = ? OR to_project_id = ?)`,
       [id, projectId, projectId],
     );
@@ -169,7 +166,7 @@ export class BackupSharingRepository {
     if (page.marker !== undefined) {
       // The marker must be a sharing of the same scope, as in Cinder; it is read with the scope
       // (not the filters) so that a filter change between pages still finds it.
-      const [marker]: SharingRecord[] = await this.dataSource.query(
+      const [marker] = await this.sql.select<SharingRecord>(
         `${SELECT_SHARINGS} WHERE ${scopeColumn(filters.shareToMe)} = ? AND active = 1 AND id = ?`,
         [projectId, page.marker],
       );
@@ -185,7 +182,7 @@ export class BackupSharingRepository {
       }
     }
     const order = column === 'id' ? `id ${direction}` : `${column} ${direction}, id ${direction}`;
-    const records: SharingRecord[] = await this.dataSource.query(
+    const records = await this.sql.select<SharingRecord>(
       `${SELECT_SHARINGS} WHERE ${where}${keyset} ORDER BY ${order} LIMIT ? OFFSET ?`,
       [...params, page.limit, page.offset],
     );
@@ -194,7 +191,7 @@ export class BackupSharingRepository {
 
   async count(projectId: string, filters: SharingFilters): Promise<number> {
     const { where, params } = this.filtered(projectId, filters);
-    const [row] = await this.dataSource.query(`SELECT COUNT(*) AS n FROM backup_sharings WHERE ${where}`, params);
+    const [row] = await this.sql.select<{ n: number | string }>(`SELECT COUNT(*) AS n FROM backup_sharings WHERE ${where}`, params);
     return Number(row.n);
   }
 
@@ -203,12 +200,12 @@ export class BackupSharingRepository {
    * conditional UPDATE decides races: of concurrent cancels exactly one changes the row.
    */
   async cancelOwned(ownerProjectId: string, id: string, change: ChangeContext): Promise<boolean> {
-    return inTransaction(this.dataSource, async (manager) => {
+    return this.sql.transaction(async (tx) => {
       const at = this.dialect.toDatabase(change.at);
-      const changed = await update(manager, `${CANCEL} WHERE id = ? AND from_project_id = ? AND active = 1`, [at, at, id, ownerProjectId]);
+      const changed = await tx.change(`${CANCEL} WHERE id = ? AND from_project_id = ? AND active = 1`, [at, at, id, ownerProjectId]);
       if (changed === 0) return false;
       // The event copies the row it ends, in the same statement that writes it.
-      await manager.query(
+      await tx.change(
         `INSERT INTO backup_sharing_events (${EVENT_COLUMNS}) ` +
           'SELECT ?, ?, id, backup_id, from_project_id, to_project_id, ?, ?, 0 FROM backup_sharings WHERE id = ? AND from_project_id = ?',
         [randomUUID(), BACKUP_SHARING_CANCELED, at, change.requestId, id, ownerProjectId],
@@ -228,9 +225,9 @@ export class BackupSharingRepository {
    * ends, even while another request cancels one of them.
    */
   async cancelAllOfBackup(ownerProjectId: string, backupId: string, change: ChangeContext): Promise<number> {
-    return inTransaction(this.dataSource, async (manager) => {
+    return this.sql.transaction(async (tx) => {
       const lock = supportsRowLocks(this.dataSource) ? ' FOR UPDATE' : '';
-      const records: SharingRecord[] = await manager.query(
+      const records = await tx.select<SharingRecord>(
         `${SELECT_SHARINGS} WHERE backup_id = ? AND from_project_id = ? AND active = 1${lock}`,
         [backupId, ownerProjectId],
       );
@@ -238,8 +235,8 @@ export class BackupSharingRepository {
       const active = records.map((record) => toSharingEntity(record, this.dialect));
       const at = this.dialect.toDatabase(change.at);
       const ids = active.map((row) => row.id);
-      await update(manager, `${CANCEL} WHERE id IN (${ids.map(() => '?').join(', ')}) AND active = 1`, [at, at, ...ids]);
-      await recordEvents(manager, this.dialect, BACKUP_SHARING_CANCELED, active, change);
+      await tx.change(`${CANCEL} WHERE id IN (${ids.map(() => '?').join(', ')}) AND active = 1`, [at, at, ...ids]);
+      await recordEvents(tx, this.dialect, BACKUP_SHARING_CANCELED, active, change);
       return active.length;
     }, backupLock(backupId));
   }
@@ -250,7 +247,7 @@ export class BackupSharingRepository {
 
   /** Refreshes the copied backup attributes on the backup's active sharings. */
   async updateBackupCopy(ownerProjectId: string, backupId: string, copy: BackupCopy): Promise<void> {
-    await this.dataSource.query(
+    await this.sql.change(
       'UPDATE backup_sharings SET backup_name = ?, backup_status = ?, backup_size = ?, backup_volume_id = ?, backup_availability_zone = ? ' +
         'WHERE backup_id = ? AND from_project_id = ? AND active = 1',
       [copy.backupName, copy.backupStatus, copy.backupSize, copy.backupVolumeId, copy.backupAvailabilityZone, backupId, ownerProjectId],
@@ -258,7 +255,7 @@ export class BackupSharingRepository {
   }
 
   private async exists(where: string, params: unknown[]): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(`SELECT 1 AS found FROM backup_sharings WHERE ${where} LIMIT 1`, params);
+    const rows = await this.sql.select(`SELECT 1 AS found FROM backup_sharings WHERE ${where} LIMIT 1`, params);
     return rows.length > 0;
   }
 

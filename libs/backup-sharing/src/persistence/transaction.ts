@@ -5,7 +5,7 @@ import { ConcurrentChangeError } from '../backup-sharing.errors';
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
 
 /** How long a change waits for another change of the same backup before answering 409. */
-const LOCK_WAIT_SECONDS = 10;
+export const LOCK_WAIT_SECONDS = 10;
 
 /** MySQL and MariaDB lock rows (`FOR UPDATE`, `SKIP LOCKED`); SQLite locks the whole database. */
 export function supportsRowLocks(dataSource: DataSource): boolean {
