@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { BackupCatalog, CatalogBackup, SqlDialect, sqlDialectOf } from '../../libs/backup-sharing/src';
+import { BackupCatalog, CatalogBackup, SqlDialect, SqlExecutor, sqlDialectOf } from '../../libs/backup-sharing/src';
 import { BackupEntity } from './backup.entity';
 
 /** What the sharing module sees of the host's backups. */
@@ -85,26 +85,29 @@ function fromRecord(record: BackupRecord, dialect: SqlDialect): CatalogBackup {
 
 /**
  * The host's binding of the module's `BackupCatalog` port, on its own `backups` table. The
- * module asks it on every get, list and share: one hand-written query each, mapped by hand, as
- * entity hydration of a page of backups cost more than the query.
+ * module asks it on every get, list and share: one hand-written query each (through the module's
+ * `SqlExecutor`, as cheap as the driver), mapped by hand, as entity hydration of a page of
+ * backups cost more than the query.
  */
 @Injectable()
 export class BackupCatalogAdapter extends BackupCatalog {
   private readonly dialect: SqlDialect;
+  private readonly sql: SqlExecutor;
 
-  constructor(@InjectRepository(BackupEntity) private readonly backups: Repository<BackupEntity>) {
+  constructor(@InjectRepository(BackupEntity) backups: Repository<BackupEntity>) {
     super();
     this.dialect = sqlDialectOf(backups.manager.connection);
+    this.sql = new SqlExecutor(backups.manager.connection);
   }
 
   async findOwned(projectId: string, backupId: string): Promise<CatalogBackup | undefined> {
-    const [record]: BackupRecord[] = await this.backups.manager.query(`${SELECT_BACKUPS} WHERE id = ? AND project_id = ?`, [backupId, projectId]);
+    const [record] = await this.sql.select<BackupRecord>(`${SELECT_BACKUPS} WHERE id = ? AND project_id = ?`, [backupId, projectId]);
     return record ? fromRecord(record, this.dialect) : undefined;
   }
 
   async describe(backupIds: readonly string[]): Promise<Map<string, CatalogBackup>> {
     if (backupIds.length === 0) return new Map();
-    const records: BackupRecord[] = await this.backups.manager.query(
+    const records = await this.sql.select<BackupRecord>(
       `${SELECT_BACKUPS} WHERE id IN (${backupIds.map(() => '?').join(', ')})`,
       [...backupIds],
     );

@@ -1,5 +1,5 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { EVERY_PATH, MediaTypeMiddleware, methodNotAllowedMiddleware } from '../../libs/backup-sharing/src';
+import { EVERY_PATH, httpEdgeMiddleware } from '../../libs/backup-sharing/src';
 import { BackupsController } from './backups.controller';
 import { BackupsPersistenceModule } from './backups-persistence.module';
 import { BackupsService } from './backups.service';
@@ -10,9 +10,8 @@ import { BackupsService } from './backups.service';
   providers: [BackupsService],
 })
 export class BackupsModule implements NestModule {
-  /** The same HTTP edge as the sharing routes: 405 with Allow, 406, 415. */
+  /** The same HTTP edge as the sharing routes: 405 with Allow, 406, 415, in one middleware. */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(methodNotAllowedMiddleware(BackupsController)).forRoutes(EVERY_PATH);
-    consumer.apply(MediaTypeMiddleware).forRoutes(BackupsController);
+    consumer.apply(httpEdgeMiddleware(BackupsController)).forRoutes(EVERY_PATH);
   }
 }

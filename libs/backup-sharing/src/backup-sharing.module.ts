@@ -10,9 +10,8 @@ import { DefaultSharingPolicy } from './auth/default-sharing.policy';
 import { SharingPolicy } from './auth/sharing-policy.port';
 import { TokenVerifier } from './auth/token-verifier.port';
 import { FaultFilter } from './http/fault.filter';
-import { RequestIdMiddleware } from './http/request-id.middleware';
-import { MediaTypeMiddleware } from './http/media-type.middleware';
-import { EVERY_PATH, methodNotAllowedMiddleware } from './http/method-not-allowed.middleware';
+import { EVERY_PATH } from './http/method-not-allowed.middleware';
+import { httpEdgeMiddleware } from './http/http-edge.middleware';
 import { BackupCatalog } from './ports/backup-catalog.port';
 
 /**
@@ -69,9 +68,8 @@ function sharingPolicy(options: BackupSharingModuleOptions): SharingPolicy {
 })
 export class BackupSharingModule extends BackupSharingConfigurableModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestIdMiddleware).forRoutes(BackupSharingController);
-    // 405 for a method the module's paths do not serve, before the router answers 404 for it.
-    consumer.apply(methodNotAllowedMiddleware(BackupSharingController)).forRoutes(EVERY_PATH);
-    consumer.apply(MediaTypeMiddleware).forRoutes(BackupSharingController);
+    // 405 for a method the module's paths do not serve, before the router answers 404 for it;
+    // the request ID and content negotiation on the paths it serves. One layer for the three.
+    consumer.apply(httpEdgeMiddleware(BackupSharingController)).forRoutes(EVERY_PATH);
   }
 }
