@@ -10,7 +10,6 @@ import {
   Req,
   UseFilters,
   UseGuards,
-  UsePipes,
 } from '@nestjs/common';
 import { ValidationError } from 'class-validator';
 import { BackupNotFoundError, InvalidRequestError, ShareNotFoundError } from './backup-sharing.errors';
@@ -28,7 +27,7 @@ import {
 } from './dto/backup-sharing.response';
 import { toCreatedSharingView, toSharingDetailView } from './dto/backup-sharing.mapper';
 import { FaultFilter } from './http/fault.filter';
-import { DepthLimitedValidationPipe } from './http/depth-limited-validation.pipe';
+import { CompiledValidationPipe } from './http/compiled-validation.pipe';
 import { nextPageLink } from './http/next-page-link';
 import { isUuid } from './dto/uuid';
 import {
@@ -42,7 +41,7 @@ import {
 } from './http/backup-sharing.api-docs';
 
 /** Validation errors become one readable 400 message, in the fault shape. */
-export const validationPipe = new DepthLimitedValidationPipe({
+export const validationPipe = new CompiledValidationPipe({
   transform: true,
   exceptionFactory: (errors: ValidationError[]) => new InvalidRequestError([...new Set(messagesOf(errors))].join(' ')),
 });
@@ -55,7 +54,8 @@ function messagesOf(errors: ValidationError[]): string[] {
 @Controller('v2/:project_id/os-vendor-backup-sharing')
 @UseGuards(ProjectScopeGuard)
 @UseFilters(FaultFilter)
-@UsePipes(validationPipe)
+// The validation pipe sits on the body and query parameters, the only ones it checks: bound to
+// the whole controller it also ran, for nothing, on every other parameter of every request.
 export class BackupSharingController {
   constructor(
     private readonly sharings: BackupSharingService,
@@ -66,7 +66,7 @@ export class BackupSharingController {
   @HttpCode(200)
   @ApiShareBackup()
   @SharingPolicyRule('backup_sharing:create')
-  async share(@CurrentCaller() caller: Caller, @Body() body: ShareBackupRequest): Promise<ShareBackupResponse> {
+  async share(@CurrentCaller() caller: Caller, @Body(validationPipe) body: ShareBackupRequest): Promise<ShareBackupResponse> {
     const created = await this.sharings.share(
       caller.projectId,
       body.shared.backup_id,
@@ -81,7 +81,7 @@ export class BackupSharingController {
   @SharingPolicyRule('backup_sharing:get_all')
   async list(
     @CurrentCaller() caller: Caller,
-    @Query() query: ListSharingsQuery,
+    @Query(validationPipe) query: ListSharingsQuery,
     @Req() request: Parameters<typeof nextPageLink>[0],
   ): Promise<ListSharingsResponse> {
     const page = query.toPage();
@@ -96,7 +96,7 @@ export class BackupSharingController {
   @Get('count')
   @ApiCountSharings()
   @SharingPolicyRule('backup_sharing:count')
-  async count(@CurrentCaller() caller: Caller, @Query() query: SharingFiltersQuery): Promise<CountSharingsResponse> {
+  async count(@CurrentCaller() caller: Caller, @Query(validationPipe) query: SharingFiltersQuery): Promise<CountSharingsResponse> {
     return { count: await this.sharings.count(caller.projectId, query.toFilters()) };
   }
 
@@ -115,7 +115,7 @@ export class BackupSharingController {
   @HttpCode(200)
   @ApiCancelSharing()
   @SharingPolicyRule('backup_sharing:cancel')
-  async cancel(@CurrentCaller() caller: Caller, @Param('id') id: string, @Query() query: CancelSharingQuery): Promise<void> {
+  async cancel(@CurrentCaller() caller: Caller, @Param('id') id: string, @Query(validationPipe) query: CancelSharingQuery): Promise<void> {
     if (query.is_backup_id) return this.cancelAllOfBackup(caller, id);
     if (!isUuid(id)) throw new ShareNotFoundError(id);
     // The rule is checked on the sharing (the recipient may not cancel); the service still
@@ -130,7 +130,7 @@ export class BackupSharingController {
   @HttpCode(200)
   @ApiCancelSharingsOfBackup()
   @SharingPolicyRule('backup_sharing:cancel')
-  async cancelByBackup(@CurrentCaller() caller: Caller, @Query() query: CancelBackupSharingsQuery): Promise<void> {
+  async cancelByBackup(@CurrentCaller() caller: Caller, @Query(validationPipe) query: CancelBackupSharingsQuery): Promise<void> {
     if (!query.backup_id) {
       throw new InvalidRequestError(
         'Name what to cancel: DELETE os-vendor-backup-sharing/{sharing_id}, or ' +
