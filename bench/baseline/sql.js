@@ -51,33 +51,38 @@ function sharingOf(row, toDate) {
 }
 
 function mysqlDatabase(url) {
-  const mysql = require('mysql2/promise');
+  // mysql2's callback API under a promise of one's own: its promise API builds an Error (for the
+  // stack) on every query, and the module's hot path does not pay that either.
+  const mysql = require('mysql2');
   const pool = mysql.createPool({ uri: url, timezone: 'Z', charset: 'utf8mb4', supportBigNumbers: true, bigNumberStrings: true, connectionLimit: 10 });
   const toDate = (value) => value;
-  const query = async (text, params) => (await pool.query(text, params))[0];
+  const run = (connection, text, params) =>
+    new Promise((resolve, reject) => connection.query(text, params, (error, rows) => (error ? reject(error) : resolve(rows))));
+  const connect = () => new Promise((resolve, reject) => pool.getConnection((error, connection) => (error ? reject(error) : resolve(connection))));
+  const query = (text, params) => new Promise((resolve, reject) => pool.query(text, params, (error, rows) => (error ? reject(error) : resolve(rows))));
 
   /** A change: the named lock of the backup (if any), then a READ COMMITTED transaction. */
   async function change(lockKey, work) {
-    const connection = await pool.getConnection();
+    const connection = await connect();
     let locked = false;
     try {
       if (lockKey) {
-        const [[row]] = await connection.query('SELECT GET_LOCK(?, ?) AS acquired', [lockKey, 10]);
+        const [row] = await run(connection, 'SELECT GET_LOCK(?, ?) AS acquired', [lockKey, 10]);
         if (Number(row.acquired) !== 1) throw new Error('lock wait timeout');
         locked = true;
       }
-      await connection.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
-      await connection.query('START TRANSACTION');
+      await run(connection, 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', []);
+      await run(connection, 'START TRANSACTION', []);
       try {
-        const result = await work((text, params) => connection.query(text, params).then(([rows]) => rows));
-        await connection.query('COMMIT');
+        const result = await work((text, params) => run(connection, text, params));
+        await run(connection, 'COMMIT', []);
         return result;
       } catch (error) {
-        await connection.query('ROLLBACK');
+        await run(connection, 'ROLLBACK', []);
         throw error;
       }
     } finally {
-      if (locked) await connection.query('DO RELEASE_LOCK(?)', [lockKey]).catch(() => undefined);
+      if (locked) await run(connection, 'DO RELEASE_LOCK(?)', [lockKey]).catch(() => undefined);
       connection.release();
     }
   }
@@ -119,7 +124,7 @@ function mysqlDatabase(url) {
         return true;
       });
     },
-    close: () => pool.end(),
+    close: () => new Promise((resolve) => pool.end(() => resolve())),
   };
 }
 
