@@ -30,11 +30,11 @@ const settings = {
   connections: Number(option('connections', 10)),
   warmupSeconds: Number(option('warmup', quick ? 1 : 3)),
   seconds: Number(option('duration', quick ? 3 : 10)),
-  soakRequests: Number(option('soak', quick ? 20_000 : 100_000)),
+  soakRequests: Number(option('soak', quick ? 10_000 : 100_000)),
   soakAdapters: option('soak-adapters', quick ? 'fastify' : 'fastify,express').split(',').filter(Boolean),
 };
 // Sharings a cancel run may consume: more than the fastest server cancels in the time given.
-const cancelStock = Math.ceil(6000 * (settings.warmupSeconds + settings.seconds));
+const cancelStock = Math.ceil(5000 * (settings.warmupSeconds + settings.seconds));
 
 const DB_LABEL = { mysql: 'mariadb', sqlite: 'sqlite' };
 
@@ -117,7 +117,9 @@ async function main() {
   console.log(`bench: done in ${environment.duration_s} s; load average now ${environment.load_average_end.map((l) => l.toFixed(2)).join(' ')}; results in bench/results/latest.{json,md,svg}`);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -6,7 +6,8 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
 const ROOT = join(__dirname, '../..');
-const MYSQL_SERVER = process.env.BENCH_MYSQL_URL || 'mysql://root@127.0.0.1:3306/';
+/** The MariaDB server the benches create their schemas on (`BENCH_MYSQL_URL`). */
+const mysqlServer = () => process.env.BENCH_MYSQL_URL || 'mysql://root@127.0.0.1:3306/';
 
 /** SQLite stores datetimes as TypeORM writes them: UTC text, `YYYY-MM-DD HH:MM:SS.SSS`. */
 function sqliteValue(value) {
@@ -32,14 +33,14 @@ class MysqlBench {
   constructor(name) {
     this.kind = 'mysql';
     this.name = name;
-    const url = new URL(MYSQL_SERVER);
+    const url = new URL(mysqlServer());
     url.pathname = `/${name}`;
     this.url = url.toString();
   }
 
   async open() {
     const mysql = require('mysql2/promise');
-    const server = new URL(MYSQL_SERVER);
+    const server = new URL(mysqlServer());
     server.pathname = '/';
     const admin = await mysql.createConnection({ uri: server.toString() });
     await admin.query(`DROP DATABASE IF EXISTS \`${this.name}\``);

@@ -70,13 +70,14 @@ function markdown(rows, memory, environment) {
       `Load average ${environment.load_average_start.map((l) => l.toFixed(2)).join(' / ')} at the start, ` +
       `${environment.load_average_end.map((l) => l.toFixed(2)).join(' / ')} at the end (1 / 5 / 15 min).`,
     '',
-    'Ratio: the host\'s requests per second over the baseline\'s in the same run. Latency in ms (p50 / p99). RSS: peak resident set of the server process during the operation.',
+    'Ratio: the host\'s requests per second over the baseline\'s in the same run. Latency in ms (p50 / p99). RSS: peak resident set of the server process during the operation. ' +
+      'CPU: the server process\'s CPU time (user + system) per answer, steadier than requests per second on a machine where the load generator and the database share the cores.',
     '',
   ];
   for (const db of [...new Set(rows.map((r) => r.db))]) {
     lines.push(`## ${db === 'mariadb' ? 'MariaDB' : 'SQLite'}`, '');
-    lines.push('| operation | baseline req/s | Fastify req/s | ratio | Express req/s | ratio | p50 / p99 baseline | p50 / p99 Fastify | p50 / p99 Express | RSS MB (b / F / E) |');
-    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push('| operation | baseline req/s | Fastify req/s | ratio | Express req/s | ratio | p50 / p99 baseline | p50 / p99 Fastify | p50 / p99 Express | RSS MB (b / F / E) | CPU µs per answer (b / F / E) |');
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const scenario of OPERATIONS) {
       const f = rows.find((r) => r.db === db && r.scenario === scenario && r.adapter === 'fastify');
       const e = rows.find((r) => r.db === db && r.scenario === scenario && r.adapter === 'express');
@@ -88,7 +89,8 @@ function markdown(rows, memory, environment) {
       const latency = (p50, p99) => (p50 === null || p50 === undefined ? '–' : `${p50} / ${p99}`);
       lines.push(
         `| ${scenario} | ${any.baseline_rps ?? '–'} | ${cell(f)} | ${ratio(f)} | ${cell(e)} | ${ratio(e)} | ${latency(any.baseline_p50_ms, any.baseline_p99_ms)} | ` +
-          `${latency(f?.p50_ms, f?.p99_ms)} | ${latency(e?.p50_ms, e?.p99_ms)} | ${any.baseline_rss_mb ?? '–'} / ${f?.rss_mb ?? '–'} / ${e?.rss_mb ?? '–'} |`,
+          `${latency(f?.p50_ms, f?.p99_ms)} | ${latency(e?.p50_ms, e?.p99_ms)} | ${any.baseline_rss_mb ?? '–'} / ${f?.rss_mb ?? '–'} / ${e?.rss_mb ?? '–'} | ` +
+          `${any.baseline_cpu_us ?? '–'} / ${f?.cpu_us ?? '–'} / ${e?.cpu_us ?? '–'} |`,
       );
     }
     lines.push('');
@@ -128,7 +130,7 @@ function svg(rows, environment) {
   const plotWidth = 430;
   const panelWidth = labelWidth + plotWidth + 110;
   const dbs = [...new Set(rows.map((r) => r.db))];
-  const top = 58;
+  const top = 78;
   const panelHeight = OPERATIONS.length * (3 * barHeight + groupGap);
   const width = Math.max(1, dbs.length) * panelWidth + 20;
   const height = top + panelHeight + 30;
