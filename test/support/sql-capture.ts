@@ -13,8 +13,8 @@ export interface Statement {
  */
 export async function statementsDuring(dataSource: DataSource, during: () => Promise<unknown>): Promise<Statement[]> {
   const statements: Statement[] = [];
-  const spy = jest.spyOn(dataSource.logger, 'logQuery').mockImplementation((sql: string, params?: unknown[]) => {
-    statements.push({ sql, params: params ?? [] });
+  const spy = jest.spyOn(dataSource.logger, 'logQuery').mockImplementation((sql: string, params?: unknown) => {
+    statements.push({ sql, params: Array.isArray(params) ? params : [] });
   });
   try {
     await during();

@@ -19,6 +19,19 @@ interface MysqlDriverLike {
   obtainMasterConnection(): Promise<MysqlConnection>;
 }
 
+/** What the repository needs of better-sqlite3. */
+interface SqliteStatement {
+  reader: boolean;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): { changes: number };
+}
+interface SqliteDatabase {
+  prepare(sql: string): SqliteStatement;
+}
+
+/** Prepared statements kept per SQLite connection, oldest dropped first (as TypeORM's cache). */
+const STATEMENT_CACHE_SIZE = 100;
+
 /** The rows an INSERT/UPDATE changed, from either driver's result. */
 function affected(result: unknown): number {
   const header = result as { affectedRows?: number; affected?: number } | undefined;
@@ -36,22 +49,29 @@ function affected(result: unknown): number {
  * `QueryFailedError` around the driver's error. A data source with entity subscribers, which
  * may listen to query events, keeps TypeORM's runner so that they still hear every statement.
  *
- * SQLite: TypeORM's runner (its driver is synchronous; transactions queue as in `inTransaction`).
+ * SQLite (better-sqlite3): a statement outside a transaction runs on the data source's one
+ * connection, prepared once, as TypeORM's runner would run it, without the runner around it;
+ * transactions go through TypeORM (`inTransaction`), which queues them.
  */
 export class SqlExecutor implements SqlRunner {
-  private readonly direct: boolean;
+  private readonly mode: 'mysql' | 'better-sqlite3' | 'typeorm';
+  private statements = new Map<string, SqliteStatement>();
+  private statementsOf: SqliteDatabase | undefined;
 
   constructor(private readonly dataSource: DataSource) {
-    this.direct = isMysql(dataSource) && dataSource.subscribers.length === 0;
+    const subscribed = dataSource.subscribers.length > 0;
+    this.mode = subscribed ? 'typeorm' : isMysql(dataSource) ? 'mysql' : dataSource.options.type === 'better-sqlite3' ? 'better-sqlite3' : 'typeorm';
   }
 
-  select<T>(sql: string, params: unknown[]): Promise<T[]> {
-    if (!this.direct) return this.dataSource.query(sql, params);
-    return this.withConnection((connection) => this.run(connection, sql, params)) as Promise<T[]>;
+  async select<T>(sql: string, params: unknown[]): Promise<T[]> {
+    if (this.mode === 'mysql') return (await this.withConnection((connection) => this.run(connection, sql, params))) as T[];
+    if (this.mode === 'better-sqlite3') return this.runSqlite(sql, params) as T[];
+    return this.dataSource.query(sql, params);
   }
 
   async change(sql: string, params: unknown[]): Promise<number> {
-    if (this.direct) return affected(await this.withConnection((connection) => this.run(connection, sql, params)));
+    if (this.mode === 'mysql') return affected(await this.withConnection((connection) => this.run(connection, sql, params)));
+    if (this.mode === 'better-sqlite3') return (this.runSqlite(sql, params) as { changes: number }).changes;
     const runner = this.dataSource.createQueryRunner();
     try {
       return affected(await runner.query(sql, params, true));
@@ -65,7 +85,7 @@ export class SqlExecutor implements SqlRunner {
    * named lock `lockKey` when given; one after another on SQLite).
    */
   transaction<T>(work: (runner: SqlRunner) => Promise<T>, lockKey?: string): Promise<T> {
-    if (!this.direct) return inTransaction(this.dataSource, (manager) => work(managerRunner(manager)), lockKey);
+    if (this.mode !== 'mysql') return inTransaction(this.dataSource, (manager) => work(managerRunner(manager)), lockKey);
     return this.withConnection(async (connection) => {
       const runner: SqlRunner = {
         select: (sql, params) => this.run(connection, sql, params) as Promise<never[]>,
@@ -101,6 +121,37 @@ export class SqlExecutor implements SqlRunner {
     } finally {
       connection.release();
     }
+  }
+
+  /** One SQLite statement, logged, prepared and failing as TypeORM's runner does it. */
+  private runSqlite(sql: string, params: unknown[]): unknown {
+    const { logger } = this.dataSource;
+    // better-sqlite3 binds no booleans.
+    const values = params.map((value) => (typeof value === 'boolean' ? Number(value) : value));
+    logger.logQuery(sql, values);
+    try {
+      const statement = this.prepared(sql);
+      return statement.reader ? statement.all(...values) : statement.run(...values);
+    } catch (error) {
+      logger.logQueryError(error as Error, sql, values);
+      throw new QueryFailedError(sql, values, error as Error);
+    }
+  }
+
+  private prepared(sql: string): SqliteStatement {
+    const database = (this.dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
+    // A data source initialized again has another connection: its statements start afresh.
+    if (database !== this.statementsOf) {
+      this.statements = new Map();
+      this.statementsOf = database;
+    }
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = database.prepare(sql);
+      this.statements.set(sql, statement);
+      if (this.statements.size > STATEMENT_CACHE_SIZE) this.statements.delete(this.statements.keys().next().value!);
+    }
+    return statement;
   }
 
   /** One statement, logged and failing as TypeORM's query runner logs and fails it. */
