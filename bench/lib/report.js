@@ -61,6 +61,29 @@ function compare(measured) {
   return rows;
 }
 
+const WORK = [
+  '## What each request does',
+  '',
+  'The host (`dist/src/main.js`, `NODE_ENV=production`, static tokens, JSON log line per request to a file, outbox delivery off) and the baseline ' +
+    '(`bench/baseline/server.js`: Fastify and the driver alone) send the same statements and answer the same JSON, with the request ID header and ' +
+    'one log line each:',
+  '',
+  '- **get**: `GET /v2/{project}/os-vendor-backup-sharing/{id}` over the project\'s 1,000 sharings in turn: the sharing by ID within the scope, ' +
+    "then its backup from the host's catalog (2 SELECTs).",
+  '- **list**: `GET .../detail?limit=100` of those 1,000 (newest first): one page by its index, the page\'s backups in one `IN` query; ' +
+    '100 sharings with their backups and `shared_links`.',
+  '- **count**: `GET .../count`: one `SELECT COUNT(*)` over the scope\'s index.',
+  '- **share**: `POST` of one new sharing per request (the next of 10,000 unshared backups × 10 recipients): the backup from the catalog, the ' +
+    'backup\'s named lock (`GET_LOCK`), a READ COMMITTED transaction reading its recipients and inserting the sharing and its event row, ' +
+    'then `RELEASE_LOCK` (9 statements on MariaDB).',
+  '- **cancel**: `DELETE .../{id}` of the next of a stock of active sharings seeded before the run: the sharing (visibility, policy), then a ' +
+    'transaction updating it and writing its event row with `INSERT ... SELECT` (6 statements on MariaDB).',
+  '',
+  'Each server runs alone, on a freshly seeded schema; requests go through autocannon on loopback; the load generator and the database share ' +
+    'the same cores.',
+  '',
+];
+
 function markdown(rows, memory, environment) {
   const lines = [
     '# Benchmark: the demo host against a hand-written Fastify + driver baseline',
@@ -103,6 +126,7 @@ function markdown(rows, memory, environment) {
   if (targeted.length > 0) {
     lines.push('Targets (✓ met, ✗ missed): ' + targeted.map((r) => `${r.adapter} ${r.scenario} ${r.target_met ? '✓' : '✗'}`).join(', ') + '.', '');
   }
+  lines.push(...WORK);
   if (memory.length > 0) {
     lines.push('## Memory over a long run', '');
     lines.push('The five operations in turn; memory read after a full garbage collection at each checkpoint.', '');
