@@ -106,7 +106,12 @@ async function createFastifyApp(module: DynamicModule, config: HostConfig, logge
 export async function createNestApp(module: DynamicModule, config: HostConfig, logger: NestLogger): Promise<INestApplication> {
   if (config.httpAdapter === 'fastify') return createFastifyApp(module, config, logger);
   // The default parsers would also read urlencoded bodies and allow 100 KiB: JSON only, with our limit.
-  return NestFactory.create<NestExpressApplication>(module, { logger, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(module, { logger, bodyParser: false });
+  // No ETag (Express hashes every answer for it, a page of 100 sharings included, and no client
+  // of this API sends If-None-Match) and no X-Powered-By: the headers Fastify answers with.
+  app.set('etag', false);
+  app.disable('x-powered-by');
+  return app;
 }
 
 /** Express: the JSON body parser with the host's limit (Fastify's is set up in `createNestApp`). */
