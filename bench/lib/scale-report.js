@@ -55,12 +55,12 @@ function changesSection(results) {
   return [
     '## Changes at a million: index pages and the buffer pool',
     '',
-    `Cancel-all of a backup ends its 10 sharings in one UPDATE: p50 ${small.p50_ms} ms among a thousand sharings, ${large.p50_ms} ms among a million; ` +
-      `about ${small.page_reads_per_request} and ${large.page_reads_per_request} pages read from disk per request (server-wide counter). ` +
+    `Cancel-all of a backup ends its 10 sharings in one UPDATE: p50 ${small.p50_ms} ms among a thousand sharings, ${large.p50_ms} ms among a million. ` +
       'A sharing has 17 secondary index entries (one unique index and, for each side of the scope, one per sort key and one per filtered column), ' +
-      "and ending one moves each of them: the owner's side lies together, but the recipient's side lies in ten other projects' ranges, " +
-      "so one cancel-all touches about a hundred index pages that no other request of the probe keeps warm. " +
-      `At a million the indexes take ${table.indexes_mb} MB (rows: ${table.data_mb} MB) against a buffer pool of ${environment.server.buffer_pool_mb} MB ` +
+      "and ending one moves each of them: the owner's entries lie together, the recipients' lie in ten other projects' ranges, pages no other " +
+      `request of the probe keeps warm. The server read about ${small.page_reads_per_request} and ${large.page_reads_per_request} pages from disk per ` +
+      'cancel-all (a server-wide counter: the purge of what earlier cancels left counts too). ' +
+    `At a million the indexes take ${table.indexes_mb} MB (rows: ${table.data_mb} MB) against a buffer pool of ${environment.server.buffer_pool_mb} MB ` +
       `(flush method ${environment.server.flush_method}: no operating-system cache behind it; change buffering ${environment.server.change_buffering}): ` +
       (large.p50_ms <= 2 * small.p50_ms
         ? 'the pages stay in memory and the change costs what it did at a thousand.'
