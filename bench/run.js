@@ -28,13 +28,16 @@ const settings = {
   operations: option('only', 'get,list,count,share,cancel').split(','),
   servers: option('servers', 'fastify,baseline,express').split(','),
   connections: Number(option('connections', 10)),
+  // A new server first runs every operation in turn (its code compiled and its pools filled),
+  // then each operation warms up alone before it is measured.
+  serverWarmupSeconds: Number(option('server-warmup', quick ? 3 : 5)),
   warmupSeconds: Number(option('warmup', quick ? 1 : 3)),
   seconds: Number(option('duration', quick ? 3 : 10)),
   soakRequests: Number(option('soak', quick ? 10_000 : 100_000)),
   soakAdapters: option('soak-adapters', quick ? 'fastify' : 'fastify,express').split(',').filter(Boolean),
 };
 // Sharings a cancel run may consume: more than the fastest server cancels in the time given.
-const cancelStock = Math.ceil(5000 * (settings.warmupSeconds + settings.seconds));
+const cancelStock = Math.ceil(5000 * (settings.warmupSeconds + settings.seconds) + 2000 * settings.serverWarmupSeconds);
 
 const DB_LABEL = { mysql: 'mariadb', sqlite: 'sqlite' };
 
@@ -42,10 +45,14 @@ async function measureServer(kind, database) {
   await reseed(database, settings.operations.includes('cancel') ? cancelStock : 0);
   const server = await startServer(kind, database.url);
   const results = {};
+  // Numbers the requests of each operation across every phase: no share or cancel is sent twice.
+  const counter = {};
   try {
+    const options = { connections: settings.connections };
+    if (settings.serverWarmupSeconds > 0) {
+      await drive(server.url, SCENARIOS, settings.operations, counter, { ...options, duration: settings.serverWarmupSeconds });
+    }
     for (const operation of settings.operations) {
-      const counter = {};
-      const options = { connections: settings.connections };
       if (settings.warmupSeconds > 0) await drive(server.url, SCENARIOS, [operation], counter, { ...options, duration: settings.warmupSeconds });
       const stopSampling = sampleRss(server);
       const cpuBefore = server.cpuMs();
@@ -68,7 +75,10 @@ async function measureServer(kind, database) {
 async function main() {
   const started = Date.now();
   const load = os.loadavg();
-  console.log(`bench: ${quick ? 'quick' : 'full'}; ${settings.seconds} s per operation after ${settings.warmupSeconds} s warm-up, ${settings.connections} connections; load average ${load.map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `bench: ${quick ? 'quick' : 'full'}; ${settings.seconds} s per operation after ${settings.warmupSeconds} s warm-up ` +
+      `(and ${settings.serverWarmupSeconds} s of all of them when a server starts), ${settings.connections} connections; load average ${load.map((l) => l.toFixed(2)).join(' ')}`,
+  );
   if (!process.argv.includes('--no-build')) {
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
   }
@@ -110,6 +120,7 @@ async function main() {
     load_average_end: os.loadavg(),
     seconds_per_operation: settings.seconds,
     warmup_seconds: settings.warmupSeconds,
+    server_warmup_seconds: settings.serverWarmupSeconds,
     connections: settings.connections,
     duration_s: Math.round((Date.now() - started) / 1000),
   };

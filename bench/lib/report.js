@@ -88,7 +88,8 @@ function markdown(rows, memory, environment) {
   const lines = [
     '# Benchmark: the demo host against a hand-written Fastify + driver baseline',
     '',
-    `${environment.date}, ${environment.mode} run: ${environment.seconds_per_operation} s per operation after ${environment.warmup_seconds} s of warm-up, ` +
+    `${environment.date}, ${environment.mode} run: ${environment.seconds_per_operation} s per operation after ${environment.warmup_seconds} s of warm-up ` +
+      `(and ${environment.server_warmup_seconds} s of every operation in turn when a server starts), ` +
       `${environment.connections} connections, loopback; Node ${environment.node}, ${environment.cpus} × ${environment.cpu_model}. ` +
       `Load average ${environment.load_average_start.map((l) => l.toFixed(2)).join(' / ')} at the start, ` +
       `${environment.load_average_end.map((l) => l.toFixed(2)).join(' / ')} at the end (1 / 5 / 15 min).`,
