@@ -11,11 +11,29 @@ export interface SqlDialect {
   toDatabase(date: Date): Date | string;
   /** A datetime column's value as a `Date` (`null` stays `null`). */
   toDate(value: unknown): Date | null;
+  /**
+   * The tail of an `INSERT INTO table (...) VALUES (...)` that, when a row with the same `key`
+   * exists, updates it instead: `version` is counted up (so the row is written, and locked, either
+   * way) and each column of `replace` takes the inserted row's value.
+   */
+  onConflict(table: string, key: string, replace: readonly string[]): string;
+}
+
+/** MySQL and MariaDB: `VALUES(column)` is the inserted row's value (MariaDB has no row alias). */
+function onDuplicateKey(_table: string, _key: string, replace: readonly string[]): string {
+  return ` ON DUPLICATE KEY UPDATE ${[...replace.map((column) => `${column} = VALUES(${column})`), 'version = version + 1'].join(', ')}`;
+}
+
+/** SQLite (3.24+) and PostgreSQL. */
+function onConflictDoUpdate(table: string, key: string, replace: readonly string[]): string {
+  const set = [...replace.map((column) => `${column} = excluded.${column}`), `version = ${table}.version + 1`];
+  return ` ON CONFLICT (${key}) DO UPDATE SET ${set.join(', ')}`;
 }
 
 const MYSQL: SqlDialect = {
   toDatabase: (date) => date,
   toDate: (value) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value))),
+  onConflict: onDuplicateKey,
 };
 
 /** TypeORM's SQLite text; read back as UTC, as TypeORM's own hydration reads it. */
@@ -27,6 +45,7 @@ const SQLITE: SqlDialect = {
     const text = String(value).replace(' ', 'T');
     return new Date(/(Z|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`);
   },
+  onConflict: onConflictDoUpdate,
 };
 
 export function isMysql(dataSource: DataSource): boolean {

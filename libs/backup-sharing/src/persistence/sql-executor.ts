@@ -1,7 +1,7 @@
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { ConcurrentChangeError } from '../backup-sharing.errors';
 import { isMysql } from './sql-dialect';
-import { LOCK_WAIT_SECONDS, inTransaction } from './transaction';
+import { inTransaction } from './transaction';
+import { retryWriteConflicts } from './write-conflict.retry';
 
 /** Runs the repository's statements: rows of a SELECT, or the rows an INSERT/UPDATE changed. */
 export interface SqlRunner {
@@ -32,6 +32,15 @@ interface SqliteDatabase {
 /** Prepared statements kept per SQLite connection, oldest dropped first (as TypeORM's cache). */
 const STATEMENT_CACHE_SIZE = 100;
 
+/**
+ * Whether the data source's server is a node of a MariaDB Galera cluster, asked once per data
+ * source: `@@wsrep_on` is ON there, OFF on a single MariaDB, and unknown to MySQL.
+ */
+const galeraOf = new WeakMap<DataSource, Promise<boolean>>();
+/** Pooled connections already set up for causal reads (or known not to need it). */
+const causalConnections = new WeakSet<object>();
+const CAUSAL_READS = 'SET SESSION wsrep_sync_wait = 1';
+
 /** The rows an INSERT/UPDATE changed, from either driver's result. */
 function affected(result: unknown): number {
   const header = result as { affectedRows?: number; affected?: number } | undefined;
@@ -52,6 +61,12 @@ function affected(result: unknown): number {
  * SQLite (better-sqlite3): a statement outside a transaction runs on the data source's one
  * connection, prepared once, as TypeORM's runner would run it, without the runner around it;
  * transactions go through TypeORM (`inTransaction`), which queues them.
+ *
+ * MariaDB Galera: a node applies the other nodes' commits a moment after they were acknowledged,
+ * so a read there could miss a sharing another node just created or canceled. Every connection
+ * the executor uses reads causally (`wsrep_sync_wait = 1`: a read first waits until the node has
+ * applied every commit the cluster had when it was sent), so that after any answer every node
+ * decides access as if the change is done.
  */
 export class SqlExecutor implements SqlRunner {
   private readonly mode: 'mysql' | 'better-sqlite3' | 'typeorm';
@@ -81,23 +96,17 @@ export class SqlExecutor implements SqlRunner {
   }
 
   /**
-   * Runs `work` in a transaction, as `inTransaction` does (READ COMMITTED on MySQL, after the
-   * named lock `lockKey` when given; one after another on SQLite).
+   * Runs `work` in a transaction (READ COMMITTED on MySQL; one after another on SQLite), again
+   * from the start when it loses a write conflict, a bounded number of times, then 409.
    */
-  transaction<T>(work: (runner: SqlRunner) => Promise<T>, lockKey?: string): Promise<T> {
-    if (this.mode !== 'mysql') return inTransaction(this.dataSource, (manager) => work(managerRunner(manager)), lockKey);
-    return this.withConnection(async (connection) => {
-      const runner: SqlRunner = {
-        select: (sql, params) => this.run(connection, sql, params) as Promise<never[]>,
-        change: async (sql, params) => affected(await this.run(connection, sql, params)),
-      };
-      let locked = false;
-      try {
-        if (lockKey) {
-          const [row] = (await this.run(connection, 'SELECT GET_LOCK(?, ?) AS acquired', [lockKey, LOCK_WAIT_SECONDS])) as { acquired: unknown }[];
-          if (Number(row.acquired) !== 1) throw new ConcurrentChangeError();
-          locked = true;
-        }
+  transaction<T>(work: (runner: SqlRunner) => Promise<T>): Promise<T> {
+    if (this.mode !== 'mysql') return this.withManager((runner) => work(runner));
+    return retryWriteConflicts(() =>
+      this.withConnection(async (connection) => {
+        const runner: SqlRunner = {
+          select: (sql, params) => this.run(connection, sql, params) as Promise<never[]>,
+          change: async (sql, params) => affected(await this.run(connection, sql, params)),
+        };
         await this.run(connection, 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', []);
         await this.run(connection, 'START TRANSACTION', []);
         try {
@@ -108,19 +117,60 @@ export class SqlExecutor implements SqlRunner {
           await this.run(connection, 'ROLLBACK', []).catch(() => undefined);
           throw error;
         }
-      } finally {
-        if (locked) await this.run(connection, 'DO RELEASE_LOCK(?)', [lockKey]).catch(() => undefined);
-      }
-    });
+      }),
+    );
+  }
+
+  /**
+   * As `transaction`, on a TypeORM query runner whose entity manager `work` also gets: for a
+   * host's own writes that must commit or fail with the module's, in one transaction.
+   */
+  withManager<T>(work: (runner: SqlRunner, manager: EntityManager) => Promise<T>): Promise<T> {
+    return retryWriteConflicts(() =>
+      inTransaction(this.dataSource, async (manager) => {
+        await this.readCausally(manager.queryRunner!);
+        return work(managerRunner(manager), manager);
+      }),
+    );
   }
 
   private async withConnection<T>(use: (connection: MysqlConnection) => Promise<T>): Promise<T> {
     const connection = await (this.dataSource.driver as unknown as MysqlDriverLike).obtainMasterConnection();
     try {
+      if (!causalConnections.has(connection)) {
+        if (await this.isGalera((sql) => this.run(connection, sql, [], false))) await this.run(connection, CAUSAL_READS, []);
+        causalConnections.add(connection);
+      }
       return await use(connection);
     } finally {
       connection.release();
     }
+  }
+
+  /** Sets up the connection of a TypeORM query runner for causal reads (Galera only). */
+  private async readCausally(queryRunner: { query(sql: string): Promise<unknown>; databaseConnection?: unknown }): Promise<void> {
+    const connection = queryRunner.databaseConnection as object | undefined;
+    if (!isMysql(this.dataSource) || !connection || causalConnections.has(connection)) return;
+    if (await this.isGalera((sql) => queryRunner.query(sql))) await queryRunner.query(CAUSAL_READS);
+    causalConnections.add(connection);
+  }
+
+  /** Asked once per data source; a failure to ask (an outage) is asked again next time. */
+  private isGalera(ask: (sql: string) => Promise<unknown>): Promise<boolean> {
+    let known = galeraOf.get(this.dataSource);
+    if (!known) {
+      known = ask('SELECT @@wsrep_on AS wsrep').then(
+        (rows) => ['1', 'ON'].includes(String((rows as { wsrep: unknown }[])[0]?.wsrep).toUpperCase()),
+        (error: unknown) => {
+          // MySQL has no such variable: not Galera. Anything else: the question stays open.
+          if (String((error as { driverError?: { code?: string } }).driverError?.code) === 'ER_UNKNOWN_SYSTEM_VARIABLE') return false;
+          galeraOf.delete(this.dataSource);
+          throw error;
+        },
+      );
+      galeraOf.set(this.dataSource, known);
+    }
+    return known;
   }
 
   /** One SQLite statement, logged, prepared and failing as TypeORM's runner does it. */
@@ -154,14 +204,17 @@ export class SqlExecutor implements SqlRunner {
     return statement;
   }
 
-  /** One statement, logged and failing as TypeORM's query runner logs and fails it. */
-  private run(connection: MysqlConnection, sql: string, params: unknown[]): Promise<unknown> {
+  /**
+   * One statement, logged and failing as TypeORM's query runner logs and fails it (`logged`
+   * false: the executor's own question about the server, not a statement of the caller's).
+   */
+  private run(connection: MysqlConnection, sql: string, params: unknown[], logged = true): Promise<unknown> {
     const { logger } = this.dataSource;
-    logger.logQuery(sql, params);
+    if (logged) logger.logQuery(sql, params);
     return new Promise((resolve, reject) => {
       connection.query(sql, params, (error, result) => {
         if (!error) return resolve(result);
-        logger.logQueryError(error, sql, params);
+        if (logged) logger.logQueryError(error, sql, params);
         reject(new QueryFailedError(sql, params, error));
       });
     });
