@@ -32,10 +32,16 @@
 #   GALERA_DIR           state folder (option files, data, sockets, pid files, logs)
 #                        default /tmp/backup-sharing-galera
 #   GALERA_WAIT_SECONDS  bound of each wait (default 180: the machine may be busy)
+#   GALERA_PROVIDER_OPTIONS  more wsrep_provider_options for a fresh start, e.g.
+#                        "evs.keepalive_period=PT0.5S;evs.suspect_timeout=PT2S;evs.inactive_timeout=PT3S":
+#                        after a kill -9 the other nodes hold commits until they evict the dead one
+#                        (evs.suspect_timeout, default PT5S); shorter risks evicting a live node that
+#                        a busy machine delays
 set -euo pipefail
 
 DIR=${GALERA_DIR:-/tmp/backup-sharing-galera}
 WAIT_SECONDS=${GALERA_WAIT_SECONDS:-180}
+EXTRA_PROVIDER_OPTIONS=${GALERA_PROVIDER_OPTIONS:+;$GALERA_PROVIDER_OPTIONS}
 NODES=(1 2 3)
 APP_USER=app
 APP_PASSWORD=app
@@ -162,7 +168,7 @@ wsrep_cluster_address = $GCOMM
 wsrep_node_name = node$n
 wsrep_node_address = 127.0.0.1:4567$n
 wsrep_node_incoming_address = 127.0.0.1:3307$n
-wsrep_provider_options = "gmcast.listen_addr=tcp://127.0.0.1:4567$n;ist.recv_addr=127.0.0.1:4568$n;gcache.size=64M"
+wsrep_provider_options = "gmcast.listen_addr=tcp://127.0.0.1:4567$n;ist.recv_addr=127.0.0.1:4568$n;gcache.size=64M$EXTRA_PROVIDER_OPTIONS"
 wsrep_sst_receive_address = 127.0.0.1:4569$n
 wsrep_sst_method = rsync
 EOF
