@@ -11,15 +11,22 @@ export interface SqlDialect {
   toDatabase(date: Date): Date | string;
   /** A datetime column's value as a `Date` (`null` stays `null`). */
   toDate(value: unknown): Date | null;
+  /**
+   * A text expression with every letter in lower case, as JavaScript's `toLowerCase()` has it,
+   * compared byte for byte: `LIKE` on it ignores case but never accents, on every database.
+   */
+  lowerCase(expression: string): string;
 }
 
 const MYSQL: SqlDialect = {
+  // The column's collation would also make 'é' equal 'e': the lowered text compares as bytes.
+  lowerCase: (expression) => `CONVERT(LOWER(${expression}) USING utf8mb4) COLLATE utf8mb4_bin`,
   toDatabase: (date) => date,
   toDate: (value) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value))),
 };
 
 /** TypeORM's SQLite text; read back as UTC, as TypeORM's own hydration reads it. */
-const SQLITE: SqlDialect = {
+const SQLITE: Omit<SqlDialect, 'lowerCase'> = {
   toDatabase: (date) => date.toISOString().replace('T', ' ').slice(0, 23),
   toDate: (value) => {
     if (value === null || value === undefined) return null;
@@ -33,6 +40,31 @@ export function isMysql(dataSource: DataSource): boolean {
   return ['mysql', 'mariadb'].includes(dataSource.options.type);
 }
 
+/** SQLite's own LOWER() folds ASCII letters only: this function folds every letter. */
+const SQLITE_LOWER = 'backup_sharing_lower';
+
+interface FunctionRegistry {
+  function(name: string, options: { deterministic: boolean }, fn: (value: unknown) => unknown): unknown;
+}
+
+const withLower = new WeakSet<object>();
+
+/**
+ * Registers `backup_sharing_lower()` on a better-sqlite3 connection (once); `false` when the
+ * driver offers no user functions, and SQLite's ASCII-only `LOWER()` has to do.
+ */
+function registerSqliteLower(dataSource: DataSource): boolean {
+  const connection = (dataSource.driver as { databaseConnection?: Partial<FunctionRegistry> }).databaseConnection;
+  if (!connection || typeof connection.function !== 'function') return false;
+  if (!withLower.has(connection)) {
+    connection.function(SQLITE_LOWER, { deterministic: true }, (value) => (typeof value === 'string' ? value.toLowerCase() : value));
+    withLower.add(connection);
+  }
+  return true;
+}
+
 export function sqlDialectOf(dataSource: DataSource): SqlDialect {
-  return isMysql(dataSource) ? MYSQL : SQLITE;
+  if (isMysql(dataSource)) return MYSQL;
+  const lower = registerSqliteLower(dataSource) ? SQLITE_LOWER : 'LOWER';
+  return { ...SQLITE, lowerCase: (expression) => `${lower}(${expression})` };
 }
