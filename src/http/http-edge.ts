@@ -9,7 +9,16 @@ import {
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, STATUS_CODES, Server, ServerResponse } from 'node:http';
 import { Duplex } from 'node:stream';
-import { REQUEST_ID_HEADER, assignRequestId, replyWithFault, requestIdOf, toFault } from '../../libs/backup-sharing/src';
+import {
+  REQUEST_ID_HEADER,
+  assignRequestId,
+  hostHeaderFault,
+  queryStringFault,
+  replyWithFault,
+  requestIdOf,
+  searchOf,
+  toFault,
+} from '../../libs/backup-sharing/src';
 import { ANSWERED_AT_EDGE, RequestLogLine, pathOf } from './request-log.middleware';
 
 /** What Node's HTTP server knows of a request it could not finish parsing or receiving. */
@@ -111,12 +120,35 @@ export function configureHttpEdge(server: Server, limits: { requestTimeoutMs: nu
   });
 }
 
-/** An HTTP/1.1 request without `Host` is a 400, in the fault shape (RFC 9112, section 3.2). */
-export function requireHostHeader(
-  request: IncomingMessage,
-  response: ServerResponse,
-  next: () => void,
-): void {
-  if (request.httpVersion !== '1.1' || request.headers.host !== undefined) return next();
-  replyWithFault(request, response, toFault(new BadRequestException('An HTTP/1.1 request needs a Host header.')));
+/** The message of a path with a broken percent-encoding, on Express and from Fastify's router alike. */
+export const MALFORMED_PATH_MESSAGE = 'The request path is not valid: each "%" must begin a percent-encoded UTF-8 byte (%XX).';
+
+/**
+ * What every request must get right before anything reads it, answered 400 in the fault shape:
+ * - an HTTP/1.1 request needs a `Host` (RFC 9112, section 3.2), and any `Host` must be a plain
+ *   `host[:port]` (no answer is built from it, but a bad one means a broken or hostile client);
+ * - the path must decode (Express's router would say so in its own words, Fastify's in others);
+ * - the query must not hold bracketed or repeated keys (`queryStringFault`).
+ */
+export function requestHeadMiddleware(request: IncomingMessage, response: ServerResponse, next: () => void): void {
+  const host = request.headers.host;
+  const url = request.url ?? '/';
+  let fault: HttpException | undefined;
+  if (host === undefined) {
+    if (request.httpVersion === '1.1') fault = new BadRequestException('An HTTP/1.1 request needs a Host header.');
+  } else {
+    fault = hostHeaderFault(host);
+  }
+  fault ??= pathFault(pathOf(url)) ?? queryStringFault(searchOf(url));
+  if (!fault) return next();
+  replyWithFault(request, response, toFault(fault));
+}
+
+function pathFault(path: string): BadRequestException | undefined {
+  try {
+    decodeURIComponent(path);
+    return undefined;
+  } catch {
+    return new BadRequestException(MALFORMED_PATH_MESSAGE);
+  }
 }
