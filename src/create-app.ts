@@ -7,10 +7,9 @@ import { seedDemoBackups } from './backups/demo-seed';
 import { HostConfig } from './config/host.config';
 import { setupSwaggerUi } from './docs/openapi.document';
 import { createHostLogger, isLoggerService } from './http/host-logger';
-import { configureHttpEdge, requestHeadMiddleware } from './http/http-edge';
+import { configureHttpEdge } from './http/http-edge';
 import { createNestApp } from './http/http-adapter';
 import { requestBodyMiddleware } from './http/request-body';
-import { requestLogMiddleware } from './http/request-log.middleware';
 
 /**
  * Builds the demo host, ready to `listen`: used by `main.ts` and by the end-to-end tests, so the
@@ -27,13 +26,11 @@ export async function createApp(
   const app = await createNestApp(AppModule.forRoot(config), config, logger);
   const requestLog = new Logger('HTTP');
 
-  // Request ID and one structured log line on every answer, unknown paths included.
-  app.use(requestLogMiddleware(requestLog));
-  // Host, path and query checked, then the body read (up to BODY_LIMIT) and parsed, the same on
-  // both adapters, before any route or adapter parser sees the request.
-  app.use(requestHeadMiddleware);
-  app.use(requestBodyMiddleware(config.edge.bodyLimitBytes));
+  // In front of the adapter: request ID and one structured log line on every answer, unknown
+  // paths included; Host, target, path and query checked; then limits and the server's own errors.
   configureHttpEdge(app.getHttpServer(), config.edge, requestLog);
+  // The body read (up to BODY_LIMIT) and parsed the same on both adapters, before any route.
+  app.use(requestBodyMiddleware(config.edge.bodyLimitBytes));
   // The host's own routes and unknown paths answer in the same fault shape as the module.
   app.useGlobalFilters(new FaultFilter(app.get(HttpAdapterHost)));
   // SIGTERM: stop accepting, finish the requests in flight, close the pool, then exit 0.

@@ -2,19 +2,19 @@ import { BadRequestException, DynamicModule, INestApplication, LoggerService, Lo
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, METHODS, ServerResponse } from 'node:http';
 import { parseQueryString, replyWithFault, toFault } from '../../libs/backup-sharing/src';
 import { HostConfig } from '../config/host.config';
-import { MALFORMED_PATH_MESSAGE } from './http-edge';
+import { MALFORMED_PATH_MESSAGE, requestHeadFault } from './http-edge';
 import { parsedBodyOf } from './request-body';
 
 type NestLogger = false | LogLevel[] | LoggerService | undefined;
 
 /**
  * Fastify under Nest, answering as the Express host does:
- * - no body parser of its own: `requestBodyMiddleware` reads and parses every body first, and one
- *   content-type parser for every type hands Fastify what it parsed (so Fastify never answers
- *   415 or a parse error in its own words);
+ * - no body handling of its own: every method is declared bodyless (so Fastify never judges a
+ *   Content-Type, nor answers 415 or a parse error in its own words); `requestBodyMiddleware`
+ *   reads and parses every body first, and a `preValidation` hook hands the route what it parsed;
  * - the module's query parser (`parseQueryString`), as on Express;
  * - paths match whatever their case and with a trailing slash, as Express routes do;
  * - the server's `clientError` answers (400, 408, 413 before a route) stay with `http-edge.ts`.
@@ -33,17 +33,21 @@ async function createFastifyApp(module: DynamicModule, logger: NestLogger): Prom
     // During a graceful shutdown a request that arrives on an open connection is served, as on
     // Express, not answered 503 by Fastify.
     return503OnClosing: false,
-    // A URL the router cannot decode ('%', '%FF'): the 400 `requestHeadMiddleware` gives on Express.
+    // A URL the router cannot decode ('%', '%FF'): the 400 `requestHeadMiddleware` gives on
+    // Express, checked in the same order (a missing Host first).
     frameworkErrors: (error: Error & { code?: string }, request: { raw: IncomingMessage }, reply: { raw: ServerResponse; hijack(): void }) => {
       reply.hijack();
       const message = error.code === 'FST_ERR_BAD_URL' ? MALFORMED_PATH_MESSAGE : 'The request cannot be routed as sent.';
-      replyWithFault(request.raw, reply.raw, toFault(new BadRequestException(message)));
+      replyWithFault(request.raw, reply.raw, toFault(requestHeadFault(request.raw) ?? new BadRequestException(message)));
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', (request, _payload, done) => done(null, parsedBodyOf(request.raw)));
+  for (const method of METHODS) fastify.addHttpMethod(method, { hasBody: false, overrideExisting: true });
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    request.body = parsedBodyOf(request.raw);
+    done();
+  });
   return app;
 }
 
