@@ -17,6 +17,7 @@ import { BackupsModule } from './backups/backups.module';
 import { BackupsPersistenceModule } from './backups/backups-persistence.module';
 import { HostConfig } from './config/host.config';
 import { boundedMysqlDriver } from './database/bounded-mysql.driver';
+import { SQLITE_BUSY_TIMEOUT_MS, applySqlitePragmas } from './database/sqlite-pragmas';
 import { createTokenVerifier } from './config/token-verifier.factory';
 import { HealthModule } from './health/health.module';
 import { SharingEventsLog } from './events/sharing-events.log';
@@ -33,9 +34,15 @@ function dataSourceOptions(config: HostConfig): TypeOrmModuleOptions {
     retryAttempts: 0,
   };
   if (config.database.type === 'sqlite') {
-    const { path } = config.database;
+    const { path, durability } = config.database;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    return { ...common, type: 'better-sqlite3' as const, database: path };
+    return {
+      ...common,
+      type: 'better-sqlite3' as const,
+      database: path,
+      timeout: SQLITE_BUSY_TIMEOUT_MS,
+      prepareDatabase: (database: Parameters<typeof applySqlitePragmas>[0]) => applySqlitePragmas(database, durability),
+    };
   }
   // Timestamps are naive UTC in the API; 'Z' keeps the driver from shifting them to local time.
   const { dbConnectTimeoutMs, dbStatementTimeoutMs } = config.edge;
@@ -78,6 +85,7 @@ export class AppModule {
             maxSharesPerBackup: config.maxSharesPerBackup,
             cancelAllEnabled: config.edge.cancelAllEnabled,
             events: config.events,
+            ...config.publicAddress,
           }),
         }),
         BackupsModule,

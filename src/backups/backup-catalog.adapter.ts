@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { BackupCatalog, CatalogBackup, SqlDialect, SqlExecutor, sqlDialectOf } from '../../libs/backup-sharing/src';
+import { BackupCatalog, CatalogBackup, SqlDialect, SqlExecutor, backupSharedWith, sqlDialectOf } from '../../libs/backup-sharing/src';
 import { BackupEntity } from './backup.entity';
 
 /** What the sharing module sees of the host's backups. */
@@ -102,6 +102,19 @@ export class BackupCatalogAdapter extends BackupCatalog {
 
   async findOwned(projectId: string, backupId: string): Promise<CatalogBackup | undefined> {
     const [record] = await this.sql.select<BackupRecord>(`${SELECT_BACKUPS} WHERE id = ? AND project_id = ?`, [backupId, projectId]);
+    return record ? fromRecord(record, this.dialect) : undefined;
+  }
+
+  /**
+   * The backup if `projectId` owns it or receives it through an active sharing, in one query
+   * scoped by the project: another project's backup and an unknown ID are the same miss, with
+   * the same work, so the answer's timing tells neither apart.
+   */
+  async findReadable(projectId: string, backupId: string): Promise<CatalogBackup | undefined> {
+    const [record] = await this.sql.select<BackupRecord>(
+      `${SELECT_BACKUPS} WHERE id = ? AND (project_id = ? OR ${backupSharedWith('backups.id')})`,
+      [backupId, projectId, projectId],
+    );
     return record ? fromRecord(record, this.dialect) : undefined;
   }
 

@@ -832,7 +832,7 @@ export interface operations {
                 availability_zone?: string;
                 /** @description Same as availability_zone (the spelling of the published documentation). */
                 avalilability_zone?: string;
-                /** @description Case-insensitive substring of the backup's name. */
+                /** @description Substring of the backup's name: letters match in any case, accents and other characters as written. */
                 name?: string;
                 sort_key?: "created_at" | "updated_at" | "id" | "name" | "status" | "size";
                 sort_dir?: "asc" | "desc";
@@ -991,7 +991,7 @@ export interface operations {
                 availability_zone?: string;
                 /** @description Same as availability_zone (the spelling of the published documentation). */
                 avalilability_zone?: string;
-                /** @description Case-insensitive substring of the backup's name. */
+                /** @description Substring of the backup's name: letters match in any case, accents and other characters as written. */
                 name?: string;
             };
             header?: never;

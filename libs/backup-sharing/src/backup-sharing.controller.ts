@@ -29,6 +29,7 @@ import { toCreatedSharingView, toSharingDetailView } from './dto/backup-sharing.
 import { FaultFilter } from './http/fault.filter';
 import { CompiledValidationPipe } from './http/compiled-validation.pipe';
 import { nextPageLink } from './http/next-page-link';
+import { PublicAddress } from './http/public-address';
 import { canonicalUuid, isUuid } from './dto/uuid';
 import {
   ApiBackupSharingController,
@@ -60,6 +61,7 @@ export class BackupSharingController {
   constructor(
     private readonly sharings: BackupSharingService,
     private readonly policy: SharingPolicy,
+    private readonly address: PublicAddress,
   ) {}
 
   @Post()
@@ -82,13 +84,13 @@ export class BackupSharingController {
   async list(
     @CurrentCaller() caller: Caller,
     @Query(validationPipe) query: ListSharingsQuery,
-    @Req() request: Parameters<typeof nextPageLink>[0],
+    @Req() request: Parameters<typeof nextPageLink>[1],
   ): Promise<ListSharingsResponse> {
     const page = query.toPage();
     const sharings = await this.sharings.list(caller.projectId, query.toFilters(), page);
     const response: ListSharingsResponse = { shared: sharings.map(toSharingDetailView) };
     if (sharings.length === page.limit) {
-      response.shared_links = [{ href: nextPageLink(request, sharings[sharings.length - 1].id), rel: 'next' }];
+      response.shared_links = [{ href: nextPageLink(this.address, request, sharings[sharings.length - 1].id), rel: 'next' }];
     }
     return response;
   }

@@ -12,6 +12,11 @@ export interface SqlDialect {
   /** A datetime column's value as a `Date` (`null` stays `null`). */
   toDate(value: unknown): Date | null;
   /**
+   * A text expression with every letter in lower case, as JavaScript's `toLowerCase()` has it,
+   * compared byte for byte: `LIKE` on it ignores case but never accents, on every database.
+   */
+  lowerCase(expression: string): string;
+  /**
    * The tail of an `INSERT INTO table (...) VALUES (...)` that, when a row with the same `key`
    * exists, updates it instead: `version` is counted up (so the row is written, and locked, either
    * way) and each column of `replace` takes the inserted row's value.
@@ -31,13 +36,15 @@ function onConflictDoUpdate(table: string, key: string, replace: readonly string
 }
 
 const MYSQL: SqlDialect = {
+  // The column's collation would also make 'é' equal 'e': the lowered text compares as bytes.
+  lowerCase: (expression) => `CONVERT(LOWER(${expression}) USING utf8mb4) COLLATE utf8mb4_bin`,
   toDatabase: (date) => date,
   toDate: (value) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value))),
   onConflict: onDuplicateKey,
 };
 
 /** TypeORM's SQLite text; read back as UTC, as TypeORM's own hydration reads it. */
-const SQLITE: SqlDialect = {
+const SQLITE: Omit<SqlDialect, 'lowerCase'> = {
   toDatabase: (date) => date.toISOString().replace('T', ' ').slice(0, 23),
   toDate: (value) => {
     if (value === null || value === undefined) return null;
@@ -52,6 +59,31 @@ export function isMysql(dataSource: DataSource): boolean {
   return ['mysql', 'mariadb'].includes(dataSource.options.type);
 }
 
+/** SQLite's own LOWER() folds ASCII letters only: this function folds every letter. */
+const SQLITE_LOWER = 'backup_sharing_lower';
+
+interface FunctionRegistry {
+  function(name: string, options: { deterministic: boolean }, fn: (value: unknown) => unknown): unknown;
+}
+
+const withLower = new WeakSet<object>();
+
+/**
+ * Registers `backup_sharing_lower()` on a better-sqlite3 connection (once); `false` when the
+ * driver offers no user functions, and SQLite's ASCII-only `LOWER()` has to do.
+ */
+function registerSqliteLower(dataSource: DataSource): boolean {
+  const connection = (dataSource.driver as { databaseConnection?: Partial<FunctionRegistry> }).databaseConnection;
+  if (!connection || typeof connection.function !== 'function') return false;
+  if (!withLower.has(connection)) {
+    connection.function(SQLITE_LOWER, { deterministic: true }, (value) => (typeof value === 'string' ? value.toLowerCase() : value));
+    withLower.add(connection);
+  }
+  return true;
+}
+
 export function sqlDialectOf(dataSource: DataSource): SqlDialect {
-  return isMysql(dataSource) ? MYSQL : SQLITE;
+  if (isMysql(dataSource)) return MYSQL;
+  const lower = registerSqliteLower(dataSource) ? SQLITE_LOWER : 'LOWER';
+  return { ...SQLITE, lowerCase: (expression) => `${lower}(${expression})` };
 }
