@@ -40,7 +40,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Every process on the machine from /proc: pid, parent, process group, state, CPU ticks, command. */
 function processTable() {
   const table = new Map();
-  for (const entry of readdirSync('/proc')) {
+  // Without /proc (not Linux) only the process group can be signalled, and nothing described.
+  const entries = existsSync('/proc') ? readdirSync('/proc') : [];
+  for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = read(`/proc/${entry}/stat`);
     if (!stat) continue;
@@ -236,11 +238,12 @@ function signalAll(targets, name) {
 async function killRun(rootPid, exited) {
   const members = () =>
     runProcesses(rootPid).filter((entry) => entry.state !== 'Z' && (!exited || (entry.pgid === rootPid && entry.pid !== rootPid)));
+  const group = { pid: -rootPid };
   const targets = members();
+  signalAll([group, ...targets], 'SIGTERM');
   if (targets.length === 0) return [];
-  signalAll(targets, 'SIGTERM');
   for (let waited = 0; waited < 5000 && members().length > 0; waited += 200) await sleep(200);
-  signalAll(members(), 'SIGKILL');
+  signalAll([group, ...members()], 'SIGKILL');
   return targets;
 }
 
