@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import {
   BackupSharingEvent,
   BackupSharingEventDispatcher,
+  BackupSharingEventListener,
   BackupSharingEvents,
   BackupSharingModule,
   BackupSharingService,
@@ -86,6 +87,8 @@ async function instance(
   instanceId: string,
   catalog: InMemoryBackupCatalog,
   events: { leaseMs: number; pollIntervalMs: number; batchSize?: number },
+  /** Subscribed before the instance starts dispatching, so that it hears every event it delivers. */
+  listener?: BackupSharingEventListener,
 ): Promise<INestApplicationContext> {
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -104,6 +107,7 @@ async function instance(
       }),
     ],
   }).compile();
+  if (listener) moduleRef.get(BackupSharingEvents).subscribe(listener);
   return moduleRef.init();
 }
 
@@ -174,17 +178,13 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Pro
   });
 
   it('hands the events of an instance that stopped mid-delivery to another once its lease lapses', async () => {
-    const stuck = await instance(database.url, 'instance-stuck', catalog, { leaseMs: 300, pollIntervalMs: 20 });
-    apps.push(stuck);
+    // The stuck instance claims alone: a live one, polling every 20 ms, could take the event first.
+    await Promise.all(apps.splice(0).map((app) => app.close()));
     // A listener that never finishes: the instance claims, then hangs like a dead process.
-    stuck.get(BackupSharingEvents).subscribe(() => new Promise<void>((resolve) => (releaseStuck = resolve)));
-    const live = apps.slice(0, 2);
-    const rescued: string[] = [];
-    for (const app of live) {
-      app.get(BackupSharingEvents).subscribe((event) => {
-        rescued.push(event.id);
-      });
-    }
+    const stuck = await instance(database.url, 'instance-stuck', catalog, { leaseMs: 300, pollIntervalMs: 20 }, () =>
+      new Promise<void>((resolve) => (releaseStuck = resolve)),
+    );
+    apps.push(stuck);
 
     const backupId = catalog.add(OWNER, randomUUID()).id;
     await stuck.get(BackupSharingService).share(OWNER, backupId, ['t1']);
@@ -193,11 +193,15 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Pro
       return rows[0];
     };
     await until(async () => (await claimed())?.claimed_by === 'instance-stuck');
-    // The live instances' leases are 10 s, but the stuck claim lapses after 300 ms: one of them
-    // takes the event over and delivers it.
+    // Live instances, listening from their start: their leases are 10 s, but the stuck claim
+    // lapses after 300 ms: one of them takes the event over and delivers it.
+    const rescued: string[] = [];
+    for (const name of ['instance-c', 'instance-d']) {
+      apps.push(await instance(database.url, name, catalog, { leaseMs: 10_000, pollIntervalMs: 20 }, (event) => void rescued.push(event.id)));
+    }
     await until(async () => (await claimed()).delivered_at !== null);
     const row = await claimed();
-    expect(['instance-a', 'instance-b']).toContain(row.claimed_by);
+    expect(['instance-c', 'instance-d']).toContain(row.claimed_by);
     expect(rescued).toContain(row.event_id);
   });
 });
