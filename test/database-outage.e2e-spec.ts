@@ -41,10 +41,13 @@ describeOnMysql('database outages (MySQL through a TCP proxy the test cuts)', ()
     direct = await createConnection({ uri: host.database.url });
   });
   afterAll(async () => {
-    await proxy.set('pass');
-    await direct.end();
-    await host.close();
-    await proxy.stop();
+    try {
+      await proxy?.set('pass');
+      await direct?.end();
+      await host?.close();
+    } finally {
+      await proxy?.stop();
+    }
   });
 
   /** Every row of both tables, read directly: what "nothing written" is checked against. */
