@@ -16,6 +16,8 @@ import { hostMigrations } from './backups/backups.migration';
 import { BackupsModule } from './backups/backups.module';
 import { BackupsPersistenceModule } from './backups/backups-persistence.module';
 import { HostConfig } from './config/host.config';
+import { DEMO_PROJECTS } from './config/demo-tokens';
+import { DEMO_BACKUPS } from './backups/demo-seed';
 import { boundedMysqlDriver } from './database/bounded-mysql.driver';
 import { createTokenVerifier } from './config/token-verifier.factory';
 import { HealthModule } from './health/health.module';
@@ -78,6 +80,8 @@ export class AppModule {
             maxSharesPerBackup: config.maxSharesPerBackup,
             cancelAllEnabled: config.edge.cancelAllEnabled,
             events: config.events,
+            // Swagger UI pre-fills the demo owner's project; the examples share its seeded backup.
+            openApiExamples: { projectId: DEMO_PROJECTS.owner, toProjectId: DEMO_PROJECTS.recipient, backupId: DEMO_BACKUPS.nightly },
           }),
         }),
         BackupsModule,

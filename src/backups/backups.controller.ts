@@ -3,12 +3,12 @@ import {
   BackupNotFoundError,
   Caller,
   CurrentCaller,
+  FaultValidationPipe,
   NotAuthorizedError,
   ProjectScopeGuard,
   canonicalUuid,
   isUuid,
   toSharedBackupView,
-  validationPipe,
 } from '../../libs/backup-sharing/src';
 import { BackupActionRequest, CreateBackupRequest } from './backup.dto';
 import {
@@ -31,7 +31,7 @@ function view(backup: BackupEntity) {
 @ApiBackupsController()
 @Controller('v2/:project_id/backups')
 @UseGuards(ProjectScopeGuard)
-@UsePipes(validationPipe)
+@UsePipes(FaultValidationPipe)
 export class BackupsController {
   constructor(private readonly backups: BackupsService) {}
 

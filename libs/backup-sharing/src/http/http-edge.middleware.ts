@@ -1,7 +1,7 @@
-import { Type } from '@nestjs/common';
+import { MiddlewareConsumer, Type } from '@nestjs/common';
 import { RawResponse, replyWithFault } from './fault.reply';
 import { MediaTypeMiddleware } from './media-type.middleware';
-import { allowedMethods, methodNotAllowed, routesOf } from './method-not-allowed.middleware';
+import { EVERY_PATH, allowedMethods, methodNotAllowed, routesOf } from './method-not-allowed.middleware';
 import { assignRequestId } from './request-id.middleware';
 
 interface RawRequest {
@@ -37,4 +37,13 @@ export function httpEdgeMiddleware(...controllers: Type<unknown>[]) {
     assignRequestId(request, response);
     media.use(request, response, next);
   };
+}
+
+/**
+ * Mounts the HTTP edge of `controllers` (`httpEdgeMiddleware`) on every path, from a module's
+ * `configure(consumer)`: for a host's own controllers, so that they answer 405, 406 and 415 and
+ * carry request IDs as the module's routes do. Prefixes the host mounts them under need nothing.
+ */
+export function applyHttpEdge(consumer: MiddlewareConsumer, ...controllers: Type<unknown>[]): void {
+  consumer.apply(httpEdgeMiddleware(...controllers)).forRoutes(EVERY_PATH);
 }
