@@ -28,11 +28,9 @@ async function main() {
   } finally {
     await connection?.end();
   }
-  const prepared = spawnSync(process.execPath, [require.resolve('./test-foreign-host.js')], { stdio: 'inherit' });
-  if (prepared.status !== 0) process.exit(prepared.status ?? 1);
   const jest = spawnSync(
     process.execPath,
-    [require.resolve('jest/bin/jest'), '--selectProjects', 'e2e', 'foreign', ...process.argv.slice(2)],
+    [require.resolve('jest/bin/jest'), '--selectProjects', 'e2e', ...process.argv.slice(2)],
     { stdio: 'inherit', env: { ...process.env, TEST_DATABASE_URL: url.toString() } },
   );
   process.exit(jest.status ?? 1);
