@@ -29,9 +29,7 @@ async function main() {
   } finally {
     await connection?.end();
   }
-  const prepared = spawnSync(process.execPath, [require.resolve('./test-foreign-host.js')], { stdio: 'inherit' });
-  if (prepared.status !== 0) process.exit(prepared.status ?? 1);
-  const status = await runJest(['--selectProjects', 'e2e', 'foreign', ...process.argv.slice(2)], {
+  const status = await runJest(['--selectProjects', 'e2e', ...process.argv.slice(2)], {
     env: { ...process.env, TEST_DATABASE_URL: url.toString() },
     label: 'MySQL suite',
   });

@@ -16,6 +16,8 @@ import { hostMigrations } from './backups/backups.migration';
 import { BackupsModule } from './backups/backups.module';
 import { BackupsPersistenceModule } from './backups/backups-persistence.module';
 import { HostConfig } from './config/host.config';
+import { DEMO_PROJECTS } from './config/demo-tokens';
+import { DEMO_BACKUPS } from './backups/demo-seed';
 import { boundedMysqlDriver } from './database/bounded-mysql.driver';
 import { SQLITE_BUSY_TIMEOUT_MS, applySqlitePragmas } from './database/sqlite-pragmas';
 import { createTokenVerifier } from './config/token-verifier.factory';
@@ -86,6 +88,8 @@ export class AppModule {
             cancelAllEnabled: config.edge.cancelAllEnabled,
             events: config.events,
             ...config.publicAddress,
+            // Swagger UI pre-fills the demo owner's project; the examples share its seeded backup.
+            openApiExamples: { projectId: DEMO_PROJECTS.owner, toProjectId: DEMO_PROJECTS.recipient, backupId: DEMO_BACKUPS.nightly },
           }),
         }),
         BackupsModule,

@@ -4,13 +4,13 @@ import {
   Caller,
   CatalogBackup,
   CurrentCaller,
+  FaultValidationPipe,
   NotAuthorizedError,
   ProjectScopeGuard,
   PublicAddress,
   canonicalUuid,
   isUuid,
   toSharedBackupView,
-  validationPipe,
 } from '../../libs/backup-sharing/src';
 import { BackupActionRequest, CreateBackupRequest } from './backup.dto';
 import {
@@ -32,7 +32,7 @@ function view(backup: CatalogBackup) {
 @ApiBackupsController()
 @Controller('v2/:project_id/backups')
 @UseGuards(ProjectScopeGuard)
-@UsePipes(validationPipe)
+@UsePipes(FaultValidationPipe)
 export class BackupsController {
   constructor(
     private readonly backups: BackupsService,

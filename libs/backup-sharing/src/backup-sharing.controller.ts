@@ -11,7 +11,6 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import { ValidationError } from 'class-validator';
 import { BackupNotFoundError, InvalidRequestError, ShareNotFoundError } from './backup-sharing.errors';
 import { BackupSharingService } from './backup-sharing.service';
 import { Caller, CurrentCaller, ProjectScopeGuard } from './auth/project-scope.guard';
@@ -27,7 +26,7 @@ import {
 } from './dto/backup-sharing.response';
 import { toCreatedSharingView, toSharingDetailView } from './dto/backup-sharing.mapper';
 import { FaultFilter } from './http/fault.filter';
-import { CompiledValidationPipe } from './http/compiled-validation.pipe';
+import { FaultValidationPipe } from './http/fault-validation.pipe';
 import { nextPageLink } from './http/next-page-link';
 import { PublicAddress } from './http/public-address';
 import { canonicalUuid, isUuid } from './dto/uuid';
@@ -42,14 +41,7 @@ import {
 } from './http/backup-sharing.api-docs';
 
 /** Validation errors become one readable 400 message, in the fault shape. */
-export const validationPipe = new CompiledValidationPipe({
-  transform: true,
-  exceptionFactory: (errors: ValidationError[]) => new InvalidRequestError([...new Set(messagesOf(errors))].join(' ')),
-});
-
-function messagesOf(errors: ValidationError[]): string[] {
-  return errors.flatMap((error) => [...Object.values(error.constraints ?? {}), ...messagesOf(error.children ?? [])]);
-}
+export const validationPipe = new FaultValidationPipe();
 
 @ApiBackupSharingController()
 @Controller('v2/:project_id/os-vendor-backup-sharing')

@@ -10,8 +10,7 @@ import { DefaultSharingPolicy } from './auth/default-sharing.policy';
 import { SharingPolicy } from './auth/sharing-policy.port';
 import { TokenVerifier } from './auth/token-verifier.port';
 import { FaultFilter } from './http/fault.filter';
-import { EVERY_PATH } from './http/method-not-allowed.middleware';
-import { httpEdgeMiddleware } from './http/http-edge.middleware';
+import { applyHttpEdge } from './http/http-edge.middleware';
 import { PublicAddress } from './http/public-address';
 import { BackupCatalog } from './ports/backup-catalog.port';
 
@@ -91,6 +90,6 @@ export class BackupSharingModule extends BackupSharingConfigurableModule impleme
   configure(consumer: MiddlewareConsumer): void {
     // 405 for a method the module's paths do not serve, before the router answers 404 for it;
     // the request ID and content negotiation on the paths it serves. One layer for the three.
-    consumer.apply(httpEdgeMiddleware(BackupSharingController)).forRoutes(EVERY_PATH);
+    applyHttpEdge(consumer, BackupSharingController);
   }
 }

@@ -2,6 +2,7 @@ import { BackupCatalog } from './ports/backup-catalog.port';
 import { TokenVerifier } from './auth/token-verifier.port';
 import { SharingPolicy } from './auth/sharing-policy.port';
 import { TrustProxy } from './http/public-address';
+import { BackupSharingOpenApiExamples } from './http/openapi-examples';
 
 /** Options of `BackupSharingModule.forRoot` / the factory result of `forRootAsync`. */
 export interface BackupSharingModuleOptions {
@@ -48,6 +49,13 @@ export interface BackupSharingModuleOptions {
    * @default false (forwarded headers are ignored)
    */
   trustProxy?: TrustProxy;
+  /**
+   * The IDs the OpenAPI document shows in the examples of the module's operations, and Swagger UI
+   * pre-fills `project_id` with (through `createBackupSharingDocument` or
+   * `completeBackupSharingDocument`): a project and a backup a reader can try on this host.
+   * @default neutral placeholder IDs
+   */
+  openApiExamples?: BackupSharingOpenApiExamples;
 }
 
 export interface BackupSharingEventOptions {

@@ -1,8 +1,8 @@
-import { BadRequestException, Type } from '@nestjs/common';
+import { BadRequestException, MiddlewareConsumer, Type } from '@nestjs/common';
 import { toFault } from './fault.filter';
 import { RawResponse, replyWithFault } from './fault.reply';
 import { MediaTypeMiddleware } from './media-type.middleware';
-import { allowedMethods, methodNotAllowed, routesOf } from './method-not-allowed.middleware';
+import { EVERY_PATH, allowedMethods, methodNotAllowed, routesOf } from './method-not-allowed.middleware';
 import { isValidHostHeader } from './public-address';
 import { queryStringFault, searchOf } from './query-string';
 import { assignRequestId } from './request-id.middleware';
@@ -53,4 +53,13 @@ export function httpEdgeMiddleware(...controllers: Type<unknown>[]) {
 export function hostHeaderFault(host: string | string[] | undefined): BadRequestException | undefined {
   if (host === undefined || (typeof host === 'string' && isValidHostHeader(host))) return undefined;
   return new BadRequestException('The Host header must be a host name or address with an optional port (host[:port]).');
+}
+
+/**
+ * Mounts the HTTP edge of `controllers` (`httpEdgeMiddleware`) on every path, from a module's
+ * `configure(consumer)`: for a host's own controllers, so that they answer 405, 406 and 415 and
+ * carry request IDs as the module's routes do. Prefixes the host mounts them under need nothing.
+ */
+export function applyHttpEdge(consumer: MiddlewareConsumer, ...controllers: Type<unknown>[]): void {
+  consumer.apply(httpEdgeMiddleware(...controllers)).forRoutes(EVERY_PATH);
 }
