@@ -18,7 +18,7 @@ export { BackupSharing, BackupSharingWithBackup } from './backup-sharing.types';
 export * from './backup-sharing.errors';
 export * from './dependency.errors';
 export { translateDatabaseError, withDatabaseErrorsTranslated } from './persistence/database-errors';
-export { SqlDialect, sqlDialectOf } from './persistence/sql-dialect';
+export { SqlDialect, isPostgres, sqlDialectOf } from './persistence/sql-dialect';
 export { SqlExecutor, SqlRunner } from './persistence/sql-executor';
 export { MediaTypeMiddleware, acceptsJson } from './http/media-type.middleware';
 export { replyWithFault } from './http/fault.reply';
@@ -35,7 +35,7 @@ export { JwtKeySource, JwtTokenVerifier, JwtTokenVerifierOptions } from './auth/
 export { FAULT_NAMES, FaultFilter, toFault } from './http/fault.filter';
 export { REQUEST_ID_HEADER, RequestIdMiddleware, assignRequestId, requestIdOf } from './http/request-id.middleware';
 export { backupSharingMigrations } from './persistence/backup-sharing.migrations';
-export { projectIdCollation } from './persistence/migrations/1764300000000-create-backup-sharings.migration';
+export { projectIdCollation, timestampColumn } from './persistence/migrations/1764300000000-create-backup-sharings.migration';
 export { validationPipe } from './backup-sharing.controller';
 export { ApiProjectScope, BACKUP_SHARING_TAG, SECURITY_SCHEME } from './http/backup-sharing.api-docs';
 export { ApiFaults, FaultDoc, FaultDocs, FaultExample, JSON_BODY_FAULTS, PROJECT_SCOPED_FAULTS, mergeFaultDocs } from './http/fault.api-docs';

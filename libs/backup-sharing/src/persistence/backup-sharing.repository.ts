@@ -270,11 +270,11 @@ export class BackupSharingRepository {
       params.push(value);
     }
     if (filters.name !== undefined) {
-      // '!' as the LIKE escape works the same on MySQL and SQLite (a backslash does not).
+      // '!' as the LIKE escape works the same on every database (a backslash does not).
       // Only ASCII letters are lowered: SQLite's LOWER() folds nothing else, so a fully lowered
-      // pattern would miss 'Ä' even when spelled exactly; MySQL's collation ignores case anyway.
+      // pattern would miss 'Ä' even when spelled exactly; the dialect folds the rest where it can.
       const lowered = filters.name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
-      where += " AND LOWER(backup_name) LIKE ? ESCAPE '!'";
+      where += ` AND ${this.dialect.containsIgnoringCase('backup_name')}`;
       params.push(`%${lowered.replace(/[!%_]/g, '!$&')}%`);
     }
     return { where, params };
@@ -294,7 +294,8 @@ function scopeColumn(shareToMe: boolean | undefined): 'to_project_id' | 'from_pr
 function translateWriteConflict(error: unknown, backupId: string): unknown {
   if (!(error instanceof QueryFailedError)) return error;
   const code = (error.driverError as { code?: string } | undefined)?.code ?? '';
-  if (code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT')) return new AlreadySharedError(backupId);
-  if (['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY'].includes(code)) return new ConcurrentChangeError();
+  // 23505: PostgreSQL's unique_violation; 40001/40P01: its serialization failure and deadlock.
+  if (code === 'ER_DUP_ENTRY' || code === '23505' || code.startsWith('SQLITE_CONSTRAINT')) return new AlreadySharedError(backupId);
+  if (['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY', '40001', '40P01'].includes(code)) return new ConcurrentChangeError();
   return error;
 }

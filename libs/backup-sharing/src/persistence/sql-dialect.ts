@@ -1,21 +1,37 @@
 import { DataSource } from 'typeorm';
+import { numberedStatement } from './numbered-placeholders';
 
 /**
  * What differs between the databases for the repository's hand-written SQL: how a datetime is
- * bound and read. MySQL's driver binds and returns `Date`s (the data source's `timezone: 'Z'`
- * keeps them UTC); SQLite keeps datetimes as the UTC text TypeORM writes,
- * `YYYY-MM-DD HH:MM:SS.SSS`, and better-sqlite3 binds no `Date`.
+ * bound and read, and how a statement written with `?` placeholders is sent. MySQL's driver binds
+ * and returns `Date`s (the data source's `timezone: 'Z'` keeps them UTC); SQLite keeps datetimes
+ * as the UTC text TypeORM writes, `YYYY-MM-DD HH:MM:SS.SSS`, and better-sqlite3 binds no `Date`;
+ * PostgreSQL numbers its placeholders and keeps instants (`timestamptz`).
  */
 export interface SqlDialect {
   /** The value to bind for a datetime column. */
   toDatabase(date: Date): Date | string;
   /** A datetime column's value as a `Date` (`null` stays `null`). */
   toDate(value: unknown): Date | null;
+  /** The statement text to send for `sql`, written with `?` placeholders. */
+  statement(sql: string): string;
+  /**
+   * A condition: `column` contains the LIKE pattern bound to its `?` ('!' escapes), ignoring case.
+   * The pattern comes with its ASCII letters lowered, the one folding that SQLite's LOWER() does.
+   */
+  containsIgnoringCase(column: string): string;
 }
+
+/** SQLite folds ASCII only, like the pattern; MySQL's collations ignore case anyway. */
+const lowerColumnLike = (column: string) => `LOWER(${column}) LIKE ? ESCAPE '!'`;
+
+const asWritten = (sql: string) => sql;
 
 const MYSQL: SqlDialect = {
   toDatabase: (date) => date,
   toDate: (value) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value))),
+  statement: asWritten,
+  containsIgnoringCase: lowerColumnLike,
 };
 
 /** TypeORM's SQLite text; read back as UTC, as TypeORM's own hydration reads it. */
@@ -27,12 +43,31 @@ const SQLITE: SqlDialect = {
     const text = String(value).replace(' ', 'T');
     return new Date(/(Z|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`);
   },
+  statement: asWritten,
+  containsIgnoringCase: lowerColumnLike,
+};
+
+/**
+ * PostgreSQL: datetimes are `timestamptz` columns, bound as ISO text with its `Z` and read by pg
+ * as the instant they are, so neither the process's nor the session's time zone can shift them.
+ */
+const POSTGRES: SqlDialect = {
+  toDatabase: (date) => date.toISOString(),
+  toDate: MYSQL.toDate,
+  statement: numberedStatement,
+  // Its LOWER() folds every letter the database's character type knows (Ä as well as A): the
+  // pattern is folded by the same function, so that a name matches however either is spelled.
+  containsIgnoringCase: (column) => `LOWER(${column}) LIKE LOWER(?) ESCAPE '!'`,
 };
 
 export function isMysql(dataSource: DataSource): boolean {
   return ['mysql', 'mariadb'].includes(dataSource.options.type);
 }
 
+export function isPostgres(dataSource: DataSource): boolean {
+  return dataSource.options.type === 'postgres';
+}
+
 export function sqlDialectOf(dataSource: DataSource): SqlDialect {
-  return isMysql(dataSource) ? MYSQL : SQLITE;
+  return isMysql(dataSource) ? MYSQL : isPostgres(dataSource) ? POSTGRES : SQLITE;
 }
