@@ -7,9 +7,9 @@ const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
 /** How long a change waits for another change of the same backup before answering 409. */
 export const LOCK_WAIT_SECONDS = 10;
 
-/** MySQL and MariaDB lock rows (`FOR UPDATE`, `SKIP LOCKED`); SQLite locks the whole database. */
+/** MySQL, MariaDB and PostgreSQL lock rows (`FOR UPDATE`, `SKIP LOCKED`); SQLite locks the whole database. */
 export function supportsRowLocks(dataSource: DataSource): boolean {
-  return ['mysql', 'mariadb'].includes(dataSource.options.type);
+  return ['mysql', 'mariadb', 'postgres'].includes(dataSource.options.type);
 }
 
 /**
