@@ -15,6 +15,7 @@ import { BackupsModule } from './backups/backups.module';
 import { BackupsPersistenceModule } from './backups/backups-persistence.module';
 import { HostConfig } from './config/host.config';
 import { boundedMysqlDriver } from './database/bounded-mysql.driver';
+import { boundedPostgresDriver } from './database/bounded-postgres.driver';
 import { createTokenVerifier } from './config/token-verifier.factory';
 import { HealthModule } from './health/health.module';
 import { SharingEventsLog } from './events/sharing-events.log';
@@ -34,8 +35,19 @@ function dataSourceOptions(config: HostConfig): TypeOrmModuleOptions {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     return { ...common, type: 'better-sqlite3' as const, database: path };
   }
-  // Timestamps are naive UTC in the API; 'Z' keeps the driver from shifting them to local time.
   const { dbConnectTimeoutMs, dbStatementTimeoutMs } = config.edge;
+  if (config.database.type === 'postgres') {
+    // Datetimes are timestamptz columns (instants): no time zone setting is needed to keep them.
+    return {
+      ...common,
+      type: 'postgres' as const,
+      url: config.database.url,
+      // Bounds both a connect and the wait for a pooled connection: then 503.
+      connectTimeoutMS: dbConnectTimeoutMs || undefined,
+      driver: boundedPostgresDriver({ statementTimeoutMs: dbStatementTimeoutMs }),
+    };
+  }
+  // Timestamps are naive UTC in the API; 'Z' keeps the driver from shifting them to local time.
   return {
     ...common,
     type: 'mysql' as const,
