@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { buildHost, startHostProcess } from './support/host-process';
 import { createTestDatabase, TestDatabase, testDatabaseKind } from './support/test-database';
 import { DEMO_BACKUPS, DEMO_PROJECTS, TOKENS } from './support/test-host';
+import { queryRows } from './support/database-query';
 
 /** A database both host processes can open: a SQLite file, or a fresh MySQL schema. */
 async function sharedDatabase(): Promise<TestDatabase> {
@@ -22,7 +23,7 @@ async function outboxRows(url: string): Promise<{ sharing_id: string; delivered_
   );
   await dataSource.initialize();
   try {
-    return await dataSource.query('SELECT sharing_id, delivered_at FROM backup_sharing_events ORDER BY seq');
+    return await queryRows(dataSource, 'SELECT sharing_id, delivered_at FROM backup_sharing_events ORDER BY seq');
   } finally {
     await dataSource.destroy();
   }

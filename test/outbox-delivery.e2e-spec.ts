@@ -16,6 +16,7 @@ import {
 import { InMemoryBackupCatalog } from '../libs/backup-sharing/src/testing/in-memory-backup-catalog';
 import { createTestDatabase, TestDatabase, testDatabaseKind } from './support/test-database';
 import { DEMO_PROJECTS, TOKENS, TestHost, startTestHost, v2 } from './support/test-host';
+import { queryRows } from './support/database-query';
 
 describe('outbox under concurrent load through the demo host', () => {
   let host: TestHost;
@@ -108,7 +109,7 @@ async function instance(
 }
 
 async function undelivered(app: INestApplicationContext): Promise<number> {
-  const [row] = await app.get(DataSource).query('SELECT COUNT(*) AS n FROM backup_sharing_events WHERE delivered_at IS NULL');
+  const [row] = await queryRows(app.get(DataSource), 'SELECT COUNT(*) AS n FROM backup_sharing_events WHERE delivered_at IS NULL');
   return Number(row.n);
 }
 
@@ -164,7 +165,7 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Pro
     );
     await until(async () => (await undelivered(a)) === 0);
 
-    const [{ n: total }] = await a.get(DataSource).query('SELECT COUNT(*) AS n FROM backup_sharing_events');
+    const [{ n: total }] = await queryRows(a.get(DataSource), 'SELECT COUNT(*) AS n FROM backup_sharing_events');
     expect(Number(total)).toBe(100);
     expect(deliveries).toHaveLength(100);
     expect(new Set(deliveries.map((d) => d.eventId)).size).toBe(100);
@@ -189,7 +190,7 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Pro
     const backupId = catalog.add(OWNER, randomUUID()).id;
     await stuck.get(BackupSharingService).share(OWNER, backupId, ['t1']);
     const claimed = async () => {
-      const rows = await stuck.get(DataSource).query('SELECT claimed_by, delivered_at, event_id FROM backup_sharing_events WHERE backup_id = ?', [backupId]);
+      const rows = await queryRows(stuck.get(DataSource), 'SELECT claimed_by, delivered_at, event_id FROM backup_sharing_events WHERE backup_id = ?', [backupId]);
       return rows[0];
     };
     await until(async () => (await claimed())?.claimed_by === 'instance-stuck');

@@ -9,6 +9,7 @@ import { SHARING, randomProjectId, shareRequest } from './support/sharing-api';
 import { HostProcess, buildHost, startHostProcess } from './support/host-process';
 import { RawConnection, openRaw, rawRequest } from './support/raw-http';
 import { TestDatabase, createTestDatabase, testDatabaseKind } from './support/test-database';
+import { queryRows } from './support/database-query';
 
 // `node dist/src/main.js` as `npm start` runs it, under load, gets SIGTERM: it stops accepting
 // connections, finishes every request in flight (here: shares whose bodies are still arriving),
@@ -69,7 +70,9 @@ function accepts(url: string): Promise<boolean> {
 async function readDatabase<T>(url: string, work: (dataSource: DataSource) => Promise<T>): Promise<T> {
   const dataSource = url.startsWith('sqlite:')
     ? new DataSource({ type: 'better-sqlite3', database: url.slice('sqlite:'.length) })
-    : new DataSource({ type: 'mysql', url, timezone: 'Z' });
+    : testDatabaseKind === 'postgres'
+      ? new DataSource({ type: 'postgres', url })
+      : new DataSource({ type: 'mysql', url, timezone: 'Z' });
   await dataSource.initialize();
   try {
     return await work(dataSource);
@@ -161,7 +164,8 @@ describe('SIGTERM under load: node dist/src/main.js', () => {
 
     // The shares finished during the shutdown were committed before the pool closed.
     const committed = await readDatabase(databaseUrl, (dataSource) =>
-      dataSource.query(
+      queryRows(
+        dataSource,
         `SELECT to_project_id FROM backup_sharings WHERE backup_id = ? AND to_project_id IN (${targets.map(() => '?').join(', ')})`,
         [DEMO_BACKUPS.nightly, ...targets],
       ),
