@@ -144,7 +144,9 @@ export function foreignAppModule(databaseUrl: string) {
         name: 'storage',
         ...(databaseUrl.startsWith('mysql://')
           ? { type: 'mysql' as const, url: databaseUrl, timezone: 'Z' }
-          : { type: 'better-sqlite3' as const, database: ':memory:' }),
+          : /^postgres(ql)?:\/\//.test(databaseUrl)
+            ? { type: 'postgres' as const, url: databaseUrl }
+            : { type: 'better-sqlite3' as const, database: ':memory:' }),
         entities: [...backupSharingEntities],
         migrations: [...backupSharingMigrations],
         migrationsRun: true,
