@@ -5,6 +5,7 @@ import {
   CurrentCaller,
   NotAuthorizedError,
   ProjectScopeGuard,
+  canonicalUuid,
   isUuid,
   toSharedBackupView,
   validationPipe,
@@ -80,7 +81,8 @@ export class BackupsController {
   }
 }
 
+/** A backup ID as the module spells it (lower case); anything but a UUID names no backup. */
 function validId(id: string): string {
   if (!isUuid(id)) throw new BackupNotFoundError(id);
-  return id;
+  return canonicalUuid(id);
 }

@@ -54,19 +54,32 @@ export class BackupsService {
     return this.backups.find({ where: { projectId }, order: { createdAt: 'DESC', id: 'DESC' } });
   }
 
-  /** Sharings end first: a failure in between leaves access revoked, never a dangling grant. */
+  /**
+   * The backup row goes in the transaction that ends its sharings, ordered with every share of
+   * it by the module: after the 202 no sharing of it is active, also one being made meanwhile.
+   */
   async delete(projectId: string, id: string, requestId: string | null = null): Promise<void> {
-    const backup = await this.owned(projectId, id);
-    await this.sharing.backupDeleted(projectId, backup.id, requestId);
-    await this.backups.delete({ id: backup.id, projectId });
+    await this.owned(projectId, id);
+    await this.sharing.deleteBackup(
+      projectId,
+      id,
+      async (manager) => {
+        const { affected } = await manager.delete(BackupEntity, { id, projectId });
+        // Deleted by a concurrent request since it was read.
+        if (!affected) throw new BackupNotFoundError(id);
+      },
+      requestId,
+    );
   }
 
+  /** The new status and the module's record of it commit together, ordered with shares. */
   async resetStatus(projectId: string, id: string, status: string): Promise<void> {
-    const backup = await this.owned(projectId, id);
-    backup.status = status;
-    backup.updatedAt = new Date();
-    await this.backups.update({ id: backup.id, projectId }, { status, updatedAt: backup.updatedAt });
-    await this.sharing.backupChanged(toCatalogBackup(backup));
+    await this.owned(projectId, id);
+    await this.sharing.updateBackup(projectId, id, async (manager) => {
+      const { affected } = await manager.update(BackupEntity, { id, projectId }, { status, updatedAt: new Date() });
+      if (!affected) throw new BackupNotFoundError(id);
+      return toCatalogBackup(await manager.findOneByOrFail(BackupEntity, { id, projectId }));
+    });
   }
 
   private async owned(projectId: string, id: string): Promise<BackupEntity> {

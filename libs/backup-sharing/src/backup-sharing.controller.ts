@@ -29,7 +29,7 @@ import { toCreatedSharingView, toSharingDetailView } from './dto/backup-sharing.
 import { FaultFilter } from './http/fault.filter';
 import { CompiledValidationPipe } from './http/compiled-validation.pipe';
 import { nextPageLink } from './http/next-page-link';
-import { isUuid } from './dto/uuid';
+import { canonicalUuid, isUuid } from './dto/uuid';
 import {
   ApiBackupSharingController,
   ApiCancelSharing,
@@ -69,7 +69,7 @@ export class BackupSharingController {
   async share(@CurrentCaller() caller: Caller, @Body(validationPipe) body: ShareBackupRequest): Promise<ShareBackupResponse> {
     const created = await this.sharings.share(
       caller.projectId,
-      body.shared.backup_id,
+      canonicalUuid(body.shared.backup_id),
       body.shared.to_project_ids,
       caller.requestId,
     );
@@ -106,7 +106,7 @@ export class BackupSharingController {
   async get(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<GetSharingResponse> {
     // A malformed ID names no sharing: the same 404 as an unknown one, without a query.
     if (!isUuid(id)) throw new ShareNotFoundError(id);
-    const sharing = await this.sharings.get(caller.projectId, id);
+    const sharing = await this.sharings.get(caller.projectId, canonicalUuid(id));
     await enforceSharingPolicy(this.policy, 'backup_sharing:get', { projectId: caller.projectId, sharing }, caller.identity);
     return { shared: toSharingDetailView(sharing) };
   }
@@ -115,9 +115,10 @@ export class BackupSharingController {
   @HttpCode(200)
   @ApiCancelSharing()
   @SharingPolicyRule('backup_sharing:cancel')
-  async cancel(@CurrentCaller() caller: Caller, @Param('id') id: string, @Query(validationPipe) query: CancelSharingQuery): Promise<void> {
-    if (query.is_backup_id) return this.cancelAllOfBackup(caller, id);
-    if (!isUuid(id)) throw new ShareNotFoundError(id);
+  async cancel(@CurrentCaller() caller: Caller, @Param('id') typed: string, @Query(validationPipe) query: CancelSharingQuery): Promise<void> {
+    if (query.is_backup_id) return this.cancelAllOfBackup(caller, typed);
+    if (!isUuid(typed)) throw new ShareNotFoundError(typed);
+    const id = canonicalUuid(typed);
     // The rule is checked on the sharing (the recipient may not cancel); the service still
     // cancels only a sharing the project owns, whatever a host's policy allows.
     const sharing = await this.sharings.findVisible(caller.projectId, id);
@@ -142,6 +143,6 @@ export class BackupSharingController {
 
   private async cancelAllOfBackup(caller: Caller, backupId: string): Promise<void> {
     if (!isUuid(backupId)) throw new BackupNotFoundError(backupId);
-    await this.sharings.cancelAllOfBackup(caller.projectId, backupId, caller.requestId);
+    await this.sharings.cancelAllOfBackup(caller.projectId, canonicalUuid(backupId), caller.requestId);
   }
 }

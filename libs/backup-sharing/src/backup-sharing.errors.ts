@@ -21,8 +21,8 @@ export abstract class BackupSharingError extends Error {
   /** Stable identifier clients may branch on, e.g. `BackupSharing.ShareNotFound`. */
   abstract readonly code: string;
 
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = new.target.name;
   }
 }
@@ -91,8 +91,9 @@ export class AlreadySharedError extends BackupSharingError {
 export class ConcurrentChangeError extends BackupSharingError {
   readonly kind = 'conflict';
   readonly code = 'BackupSharing.ConcurrentChange';
-  constructor() {
-    super('The backup sharing was changed by a concurrent request; retry the request.');
+  /** `cause`: the database's last refusal, for the log. */
+  constructor(cause?: unknown) {
+    super('The backup sharing was changed by a concurrent request; retry the request.', cause === undefined ? undefined : { cause });
   }
 }
 

@@ -20,6 +20,9 @@ import {
   SharingPage,
 } from './persistence/backup-sharing.repository';
 import { BackupCatalog, CatalogBackup } from './ports/backup-catalog.port';
+import { GuardedBackup } from './persistence/backup-guard.sql';
+import { canonicalUuid } from './dto/uuid';
+import { EntityManager } from 'typeorm';
 import { askCatalog } from './ports/backup-catalog.call';
 import { FeatureDisabledError } from './dependency.errors';
 import { BackupSharingEventDispatcher } from './events/backup-sharing-event.dispatcher';
@@ -58,42 +61,44 @@ export class BackupSharingService {
       throw new InvalidShareTargetError(`Project ${repeated[0]} appears more than once in to_project_ids.`);
     }
 
+    // The catalog's answer refuses early what it can, and seeds the backup's guard the first
+    // time; the rules are decided again on the guard, where the host's changes are ordered.
     const backup = await askCatalog(() => this.catalog.findOwned(projectId, backupId));
     if (!backup) throw new BackupNotFoundError(backupId);
-    if (backup.status !== 'available') {
-      throw new BackupNotShareableError(
-        `Backup ${backupId} is ${backup.status}; only an available backup can be shared.`,
-        'BackupSharing.BackupNotAvailable',
-      );
-    }
-    if (backup.encrypted) {
-      throw new BackupNotShareableError(`Backup ${backupId} is encrypted; encrypted backups cannot be shared.`, 'BackupSharing.BackupEncrypted');
-    }
+    assertShareable(backupId, backup);
 
     const change = { at: new Date(), requestId };
-    const rows = await this.sharings.shareBackup(projectId, backupId, (activeTargets) => {
-      const already = toProjectIds.filter((id) => activeTargets.includes(id));
-      if (already.length > 0) throw new AlreadySharedError(backupId, already);
-      if (activeTargets.length + toProjectIds.length > this.maxSharesPerBackup) {
-        throw new ShareLimitExceededError(
-          `Backup ${backupId} is shared with ${activeTargets.length} project(s); sharing it with ` +
-            `${toProjectIds.length} more would pass the limit of ${this.maxSharesPerBackup}.`,
+    const rows = await this.sharings.shareBackup(
+      backupId,
+      guardedOf(backup),
+      (state, activeTargets) => {
+        if (state.deleted || state.ownerProjectId !== projectId) throw new BackupNotFoundError(backupId);
+        assertShareable(backupId, state);
+        const already = toProjectIds.filter((id) => activeTargets.includes(id));
+        if (already.length > 0) throw new AlreadySharedError(backupId, already);
+        if (state.activeCount + toProjectIds.length > this.maxSharesPerBackup) {
+          throw new ShareLimitExceededError(
+            `Backup ${backupId} is shared with ${state.activeCount} project(s); sharing it with ` +
+              `${toProjectIds.length} more would pass the limit of ${this.maxSharesPerBackup}.`,
+          );
+        }
+        return toProjectIds.map((toProjectId) =>
+          Object.assign(new BackupSharingEntity(), {
+            id: randomUUID(),
+            backupId,
+            fromProjectId: projectId,
+            toProjectId,
+            active: 1,
+            createdAt: change.at,
+            updatedAt: change.at,
+            deletedAt: null,
+            ...copyOf(state),
+          }),
         );
-      }
-      return toProjectIds.map((toProjectId) =>
-        Object.assign(new BackupSharingEntity(), {
-          id: randomUUID(),
-          backupId,
-          fromProjectId: projectId,
-          toProjectId,
-          active: 1,
-          createdAt: change.at,
-          updatedAt: change.at,
-          deletedAt: null,
-          ...copyOf(backup),
-        }),
-      );
-    }, change);
+      },
+      this.maxSharesPerBackup,
+      change,
+    );
     this.dispatcher?.nudge();
     return rows.map(toSharing);
   }
@@ -143,17 +148,62 @@ export class BackupSharingService {
 
   /** For the host: may `projectId` read `backupId` because it was shared with it? */
   isSharedWith(backupId: string, projectId: string): Promise<boolean> {
-    return this.sharings.isSharedWith(backupId, projectId);
+    return this.sharings.isSharedWith(canonicalUuid(backupId), projectId);
   }
 
-  /** For the host: a backup's attributes changed; keeps list filters and sorting current. */
+  /**
+   * For the host: changes one of its backups (status, name, size, volume, zone) in the same
+   * transaction as the module's record of it, ordered with every share of that backup: a share
+   * ordered after the change decides on the new state, and the sharings' copies used by list
+   * filters and sorting follow at once. `change` does the host's own writes through `manager`
+   * (a transaction on the module's data source) and returns the backup as it now is; it runs
+   * again if the transaction loses a write conflict, so it writes nothing outside `manager`.
+   */
+  async updateBackup(ownerProjectId: string, backupId: string, change: (manager: EntityManager) => Promise<CatalogBackup>): Promise<void> {
+    await this.sharings.changeBackup(ownerProjectId, canonicalUuid(backupId), async (manager) => guardedOf(await change(manager)), {
+      at: new Date(),
+      requestId: null,
+    });
+  }
+
+  /**
+   * For the host: deletes one of its backups in the same transaction that ends its sharings and
+   * marks it deleted for the module: after it commits, no sharing of the backup is active and
+   * none can be made, also by a share that was already on its way. `remove` does the host's own
+   * writes through `manager`, as in `updateBackup`.
+   */
+  async deleteBackup(
+    ownerProjectId: string,
+    backupId: string,
+    remove: (manager: EntityManager) => Promise<void>,
+    requestId: string | null = null,
+  ): Promise<void> {
+    const canceled = await this.sharings.changeBackup(
+      ownerProjectId,
+      canonicalUuid(backupId),
+      async (manager) => {
+        await remove(manager);
+        return deletedBackup(ownerProjectId);
+      },
+      { at: new Date(), requestId },
+    );
+    if (canceled > 0) this.dispatcher?.nudge();
+  }
+
+  /**
+   * For a host whose backups live elsewhere (another database or service), after it changed a
+   * backup: the same ordering with shares as `updateBackup`, from the moment of this call.
+   */
   async backupChanged(backup: CatalogBackup): Promise<void> {
-    await this.sharings.updateBackupCopy(backup.projectId, backup.id, copyOf(backup));
+    await this.updateBackup(backup.projectId, backup.id, async () => backup);
   }
 
-  /** For the host: a backup was deleted; its sharings end with it. */
+  /**
+   * For a host whose backups live elsewhere, after it deleted a backup: its sharings end and no
+   * new one can be made, as with `deleteBackup`.
+   */
   async backupDeleted(ownerProjectId: string, backupId: string, requestId: string | null = null): Promise<void> {
-    await this.cancelEverySharing(ownerProjectId, backupId, requestId);
+    await this.deleteBackup(ownerProjectId, backupId, async () => undefined, requestId);
   }
 
   private async cancelEverySharing(ownerProjectId: string, backupId: string, requestId: string | null): Promise<number> {
@@ -175,9 +225,42 @@ export class BackupSharingService {
   }
 }
 
-function copyOf(backup: CatalogBackup): BackupCopy {
+/** Only an available, unencrypted backup can be shared. */
+function assertShareable(backupId: string, backup: { status: string; encrypted: boolean }): void {
+  if (backup.status !== 'available') {
+    throw new BackupNotShareableError(
+      `Backup ${backupId} is ${backup.status}; only an available backup can be shared.`,
+      'BackupSharing.BackupNotAvailable',
+    );
+  }
+  if (backup.encrypted) {
+    throw new BackupNotShareableError(`Backup ${backupId} is encrypted; encrypted backups cannot be shared.`, 'BackupSharing.BackupEncrypted');
+  }
+}
+
+/** What the module's guard keeps of a backup. */
+function guardedOf(backup: CatalogBackup): GuardedBackup {
   return {
-    backupName: backup.name ?? '',
+    ownerProjectId: backup.projectId,
+    deleted: false,
+    encrypted: backup.encrypted,
+    name: backup.name ?? '',
+    status: backup.status,
+    size: backup.size,
+    volumeId: backup.volumeId,
+    availabilityZone: backup.availabilityZone,
+  };
+}
+
+/** A deleted backup's guard: nothing of it matters any more but that it is gone. */
+function deletedBackup(ownerProjectId: string): GuardedBackup {
+  return { ownerProjectId, deleted: true, encrypted: false, name: '', status: 'deleted', size: 0, volumeId: null, availabilityZone: null };
+}
+
+/** The attributes a new sharing copies, for list filters and sorting. */
+function copyOf(backup: GuardedBackup): BackupCopy {
+  return {
+    backupName: backup.name,
     backupStatus: backup.status,
     backupSize: backup.size,
     backupVolumeId: backup.volumeId,

@@ -48,7 +48,7 @@ export {
 } from './http/backup-sharing.openapi';
 export { FAULT_TYPES, FaultDetail, FaultStatus, faultBody } from './dto/fault.response';
 export { formatTimestamp, toSharedBackupView } from './dto/backup-sharing.mapper';
-export { isUuid } from './dto/uuid';
+export { canonicalUuid, isUuid } from './dto/uuid';
 export * from './dto/backup-sharing.response';
 export { ShareBackupRequest } from './dto/share-backup.request';
 export {

@@ -3,6 +3,7 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Max
 import { PROJECT_ID_PATTERN } from '../auth/project-scope.guard';
 import { SORT_KEYS, SharingFilters, SharingPage, SortKey } from '../persistence/backup-sharing.repository';
 import { QueryBoolean, QueryInteger } from './query-values';
+import { canonicalUuid } from './uuid';
 
 export const MAX_PAGE_SIZE = 1000;
 
@@ -62,7 +63,7 @@ export class SharingFiltersQuery {
   toFilters(): SharingFilters {
     return {
       shareToMe: this.share_to_me,
-      backupId: this.backup_id,
+      backupId: this.backup_id === undefined ? undefined : canonicalUuid(this.backup_id),
       fromProjectId: this.from_project_id,
       toProjectId: this.to_project_id,
       volumeId: this.volume_id,
@@ -112,7 +113,7 @@ export class ListSharingsQuery extends SharingFiltersQuery {
       sortDir: this.sort_dir ?? 'desc',
       limit: this.limit ?? MAX_PAGE_SIZE,
       offset: this.offset ?? 0,
-      marker: this.marker,
+      marker: this.marker === undefined ? undefined : canonicalUuid(this.marker),
     };
   }
 }

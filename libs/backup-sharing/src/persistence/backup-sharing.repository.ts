@@ -1,8 +1,8 @@
-import { DataSource, QueryFailedError } from 'typeorm';
-import { AlreadySharedError, ConcurrentChangeError, InvalidRequestError } from '../backup-sharing.errors';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { AlreadySharedError, InvalidRequestError, ShareLimitExceededError } from '../backup-sharing.errors';
 import { randomUUID } from 'node:crypto';
 import { BackupSharingEntity } from './backup-sharing.entity';
-import { supportsRowLocks } from './transaction';
+import { BackupGuardSql, GuardState, GuardedBackup } from './backup-guard.sql';
 import { SqlExecutor, SqlRunner } from './sql-executor';
 import { BACKUP_SHARING_CANCELED, BACKUP_SHARING_CREATED, BackupSharingEventType } from '../events/backup-sharing.event';
 import { SqlDialect, sqlDialectOf } from './sql-dialect';
@@ -68,11 +68,6 @@ export interface BackupCopy {
   backupAvailabilityZone: string | null;
 }
 
-/** The named lock that serialises the changes of one backup's sharings (MySQL: 64 characters at most). */
-function backupLock(backupId: string): string {
-  return `backup-sharing:${backupId}`;
-}
-
 /** When a change happens and which request made it, for the rows and their events. */
 export interface ChangeContext {
   at: Date;
@@ -106,6 +101,9 @@ async function recordEvents(
 const SELECT_SHARINGS = `SELECT ${SHARING_COLUMNS} FROM backup_sharings`;
 const CANCEL = 'UPDATE backup_sharings SET active = NULL, deleted_at = ?, updated_at = ?';
 
+/** Ends a transaction that found nothing to change, rolling back what it wrote. */
+class NothingToChange extends Error {}
+
 /**
  * Every query of the sharings table. Each method takes the caller's project and puts it in the
  * WHERE clause: no row is read by bare ID and checked afterwards, so "not yours" and "not there"
@@ -114,38 +112,42 @@ const CANCEL = 'UPDATE backup_sharings SET active = NULL, deleted_at = ?, update
 export class BackupSharingRepository {
   private readonly dialect: SqlDialect;
   private readonly sql: SqlExecutor;
+  private readonly guards: BackupGuardSql;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(dataSource: DataSource) {
     this.dialect = sqlDialectOf(dataSource);
     this.sql = new SqlExecutor(dataSource);
+    this.guards = new BackupGuardSql(this.dialect);
   }
 
   /**
-   * Creates sharings of one backup in one transaction. `decide` sees the projects the backup is
-   * shared with now and returns the rows to insert (or throws). Changes of one backup are
-   * serialised (a named lock on MySQL), so concurrent shares cannot both pass the per-backup
-   * limit; the unique index stays the last word on duplicates.
+   * Creates sharings of one backup in one transaction, after the point that serialises the
+   * backup's changes (its guard row, created from `seed` the first time). `decide` sees the
+   * backup's state and the projects it is shared with as the database has them at that point,
+   * and returns the rows to insert (or throws). The active count on the guard row is the last
+   * word on the limit, and the unique index on duplicates.
    */
   async shareBackup(
-    ownerProjectId: string,
     backupId: string,
-    decide: (activeTargets: string[]) => BackupSharingEntity[],
+    seed: GuardedBackup,
+    decide: (state: GuardState, activeTargets: string[]) => BackupSharingEntity[],
+    limit: number,
     change: ChangeContext,
   ): Promise<BackupSharingEntity[]> {
     try {
       return await this.sql.transaction(async (tx) => {
-        const active = await tx.select<{ to_project_id: string }>(
-          'SELECT to_project_id FROM backup_sharings WHERE backup_id = ? AND from_project_id = ? AND active = 1',
-          [backupId, ownerProjectId],
-        );
-        const rows = decide(active.map((row) => row.to_project_id));
+        const { state, activeTargets } = await this.guards.hold(tx, backupId, seed);
+        const rows = decide(state, activeTargets);
         if (rows.length === 0) return rows;
+        if (!(await this.guards.addActive(tx, backupId, rows.length, limit))) {
+          throw new ShareLimitExceededError(`Backup ${backupId} may be shared with at most ${limit} projects at a time.`);
+        }
         await tx.change(...insertSharings(rows, this.dialect));
         await recordEvents(tx, this.dialect, BACKUP_SHARING_CREATED, rows, change);
         return rows;
-      }, backupLock(backupId));
+      });
     } catch (error) {
-      throw translateWriteConflict(error, backupId);
+      throw translateDuplicate(error, backupId);
     }
   }
 
@@ -197,21 +199,31 @@ export class BackupSharingRepository {
 
   /**
    * Cancels a sharing the project owns; `false` when there is no such active sharing. The
-   * conditional UPDATE decides races: of concurrent cancels exactly one changes the row.
+   * backup's guard is held first; of concurrent cancels exactly one changes the row, the others
+   * find it canceled and roll back.
    */
   async cancelOwned(ownerProjectId: string, id: string, change: ChangeContext): Promise<boolean> {
-    return this.sql.transaction(async (tx) => {
-      const at = this.dialect.toDatabase(change.at);
-      const changed = await tx.change(`${CANCEL} WHERE id = ? AND from_project_id = ? AND active = 1`, [at, at, id, ownerProjectId]);
-      if (changed === 0) return false;
-      // The event copies the row it ends, in the same statement that writes it.
-      await tx.change(
-        `INSERT INTO backup_sharing_events (${EVENT_COLUMNS}) ` +
-          'SELECT ?, ?, id, backup_id, from_project_id, to_project_id, ?, ?, 0 FROM backup_sharings WHERE id = ? AND from_project_id = ?',
-        [randomUUID(), BACKUP_SHARING_CANCELED, at, change.requestId, id, ownerProjectId],
-      );
-      return true;
-    });
+    return this.whenChanged(
+      this.sql.transaction(async (tx) => {
+        const [sharing] = await tx.select<{ backup_id: string }>(
+          'SELECT backup_id FROM backup_sharings WHERE id = ? AND from_project_id = ? AND active = 1',
+          [id, ownerProjectId],
+        );
+        if (!sharing) throw new NothingToChange();
+        await this.guards.removeActive(tx, sharing.backup_id, ownerProjectId, 1);
+        const at = this.dialect.toDatabase(change.at);
+        const changed = await tx.change(`${CANCEL} WHERE id = ? AND from_project_id = ? AND active = 1`, [at, at, id, ownerProjectId]);
+        if (changed === 0) throw new NothingToChange();
+        // The event copies the row it ends, in the same statement that writes it.
+        await tx.change(
+          `INSERT INTO backup_sharing_events (${EVENT_COLUMNS}) ` +
+            'SELECT ?, ?, id, backup_id, from_project_id, to_project_id, ?, ?, 0 FROM backup_sharings WHERE id = ? AND from_project_id = ?',
+          [randomUUID(), BACKUP_SHARING_CANCELED, at, change.requestId, id, ownerProjectId],
+        );
+        return true;
+      }),
+      false,
+    );
   }
 
   /** Whether the project receives this active sharing (and so may see but not cancel it). */
@@ -220,38 +232,75 @@ export class BackupSharingRepository {
   }
 
   /**
-   * Cancels every active sharing of one backup in one UPDATE, and records one event per sharing.
-   * The rows are read and locked first so that the events name exactly the sharings the UPDATE
-   * ends, even while another request cancels one of them.
+   * Cancels every active sharing of one backup in one UPDATE, and records one event per sharing,
+   * holding the backup's guard: the events name exactly the sharings the UPDATE ends.
    */
   async cancelAllOfBackup(ownerProjectId: string, backupId: string, change: ChangeContext): Promise<number> {
-    return this.sql.transaction(async (tx) => {
-      const lock = supportsRowLocks(this.dataSource) ? ' FOR UPDATE' : '';
-      const records = await tx.select<SharingRecord>(
-        `${SELECT_SHARINGS} WHERE backup_id = ? AND from_project_id = ? AND active = 1${lock}`,
-        [backupId, ownerProjectId],
-      );
-      if (records.length === 0) return 0;
-      const active = records.map((record) => toSharingEntity(record, this.dialect));
-      const at = this.dialect.toDatabase(change.at);
-      const ids = active.map((row) => row.id);
-      await tx.change(`${CANCEL} WHERE id IN (${ids.map(() => '?').join(', ')}) AND active = 1`, [at, at, ...ids]);
-      await recordEvents(tx, this.dialect, BACKUP_SHARING_CANCELED, active, change);
-      return active.length;
-    }, backupLock(backupId));
+    return this.whenChanged(
+      this.sql.transaction(async (tx) => {
+        // No guard: the backup was never shared.
+        if (!(await this.guards.removeAllActive(tx, backupId, ownerProjectId))) throw new NothingToChange();
+        return this.cancelActive(tx, ownerProjectId, backupId, change);
+      }),
+      0,
+    );
   }
 
-  isSharedWith(backupId: string, projectId: string): Promise<boolean> {
+  /**
+   * The host changed or deleted a backup: runs `work` (the host's own writes, on `manager`, in
+   * this transaction) and applies its outcome while holding the backup's guard — a deleted
+   * backup's sharings end, a changed one's copies follow. Shares of the backup are ordered
+   * before or after it, never in between. `work` runs again when the transaction loses a write
+   * conflict.
+   */
+  async changeBackup(
+    ownerProjectId: string,
+    backupId: string,
+    work: (manager: EntityManager) => Promise<GuardedBackup>,
+    change: ChangeContext,
+  ): Promise<number> {
+    return this.sql.withManager(async (tx, manager) => {
+      const backup = await work(manager);
+      await this.guards.replace(tx, backupId, backup);
+      if (backup.deleted) {
+        await this.guards.removeAllActive(tx, backupId, ownerProjectId);
+        return this.cancelActive(tx, ownerProjectId, backupId, change);
+      }
+      return tx.change(
+        'UPDATE backup_sharings SET backup_name = ?, backup_status = ?, backup_size = ?, backup_volume_id = ?, backup_availability_zone = ? ' +
+          'WHERE backup_id = ? AND from_project_id = ? AND active = 1',
+        [backup.name, backup.status, backup.size, backup.volumeId, backup.availabilityZone, backupId, ownerProjectId],
+      );
+    });
+  }
+
+    isSharedWith(backupId: string, projectId: string): Promise<boolean> {
     return this.exists('backup_id = ? AND to_project_id = ? AND active = 1', [backupId, projectId]);
   }
 
-  /** Refreshes the copied backup attributes on the backup's active sharings. */
-  async updateBackupCopy(ownerProjectId: string, backupId: string, copy: BackupCopy): Promise<void> {
-    await this.sql.change(
-      'UPDATE backup_sharings SET backup_name = ?, backup_status = ?, backup_size = ?, backup_volume_id = ?, backup_availability_zone = ? ' +
-        'WHERE backup_id = ? AND from_project_id = ? AND active = 1',
-      [copy.backupName, copy.backupStatus, copy.backupSize, copy.backupVolumeId, copy.backupAvailabilityZone, backupId, ownerProjectId],
-    );
+  /** Ends the backup's active sharings, with their events; inside a transaction holding its guard. */
+  private async cancelActive(tx: SqlRunner, ownerProjectId: string, backupId: string, change: ChangeContext): Promise<number> {
+    const records = await tx.select<SharingRecord>(`${SELECT_SHARINGS} WHERE backup_id = ? AND from_project_id = ? AND active = 1`, [
+      backupId,
+      ownerProjectId,
+    ]);
+    if (records.length === 0) return 0;
+    const active = records.map((record) => toSharingEntity(record, this.dialect));
+    const at = this.dialect.toDatabase(change.at);
+    const ids = active.map((row) => row.id);
+    await tx.change(`${CANCEL} WHERE id IN (${ids.map(() => '?').join(', ')}) AND active = 1`, [at, at, ...ids]);
+    await recordEvents(tx, this.dialect, BACKUP_SHARING_CANCELED, active, change);
+    return active.length;
+  }
+
+  /** The result of a change, or `unchanged` when it ended finding nothing to change. */
+  private async whenChanged<T>(changing: Promise<T>, unchanged: T): Promise<T> {
+    try {
+      return await changing;
+    } catch (error) {
+      if (error instanceof NothingToChange) return unchanged;
+      throw error;
+    }
   }
 
   private async exists(where: string, params: unknown[]): Promise<boolean> {
@@ -287,15 +336,13 @@ function scopeColumn(shareToMe: boolean | undefined): 'to_project_id' | 'from_pr
 }
 
 /**
- * A concurrent share of the same backup surfaces as a unique-index violation (the other request
- * committed first) or, on MySQL, as a deadlock or lock timeout between the two transactions.
- * Both are 409s for the client, never a 500.
+ * A concurrent share of the same target that slipped past the rules (it cannot while every
+ * change holds the guard) still meets the unique index: a 409, never a 500.
  */
-function translateWriteConflict(error: unknown, backupId: string): unknown {
+function translateDuplicate(error: unknown, backupId: string): unknown {
   if (!(error instanceof QueryFailedError)) return error;
   const code = (error.driverError as { code?: string } | undefined)?.code ?? '';
-  // 23505: PostgreSQL's unique_violation; 40001/40P01: its serialization failure and deadlock.
+  // 23505: PostgreSQL's unique_violation.
   if (code === 'ER_DUP_ENTRY' || code === '23505' || code.startsWith('SQLITE_CONSTRAINT')) return new AlreadySharedError(backupId);
-  if (['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY', '40001', '40P01'].includes(code)) return new ConcurrentChangeError();
   return error;
 }

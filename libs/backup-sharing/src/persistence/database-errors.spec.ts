@@ -18,6 +18,7 @@ describe('translateDatabaseError', () => {
     ['too many connections', queryFailed(driverError({ code: 'ER_CON_COUNT_ERROR', errno: 1040 }))],
     ['a server shutting down', queryFailed(driverError({ code: 'ER_SERVER_SHUTDOWN', errno: 1053 }))],
     ['a connection killed (MariaDB, no mysql2 name)', queryFailed(driverError({ errno: 1927 }))],
+    ['a Galera node not synced', queryFailed(driverError({ code: 'ER_UNKNOWN_COM_ERROR', errno: 1047, message: 'WSREP has not yet prepared node for application use' }))],
     ['a closed pool', new Error('Pool is closed.')],
     ['a command on a closed connection', new Error("Can't add new command when connection is in closed state")],
     ['SQLite unable to open its file', driverError({ code: 'SQLITE_CANTOPEN' })],

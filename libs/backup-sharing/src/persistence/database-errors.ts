@@ -49,8 +49,12 @@ const UNAVAILABLE_CODES = new Set([
 /** PostgreSQL's class 08: connection exceptions (`08006` connection failure, `08001` unable to connect, ...). */
 const UNAVAILABLE_SQLSTATE_CLASS = /^08[0-9A-Z]{3}$/;
 
-/** MySQL/MariaDB error numbers of the same, for servers whose codes mysql2 does not name. */
-const UNAVAILABLE_ERRNOS = new Set([1040, 1053, 1317, 1927, 2002, 2003, 2006, 2013, 4031]);
+/**
+ * MySQL/MariaDB error numbers of the same, for servers whose codes mysql2 does not name; 1047:
+ * a MariaDB Galera node that is joining or out of the cluster ("WSREP has not yet prepared node
+ * for application use").
+ */
+const UNAVAILABLE_ERRNOS = new Set([1040, 1047, 1053, 1317, 1927, 2002, 2003, 2006, 2013, 4031]);
 
 /** A statement the database (or the driver's deadline) abandoned for running too long. */
 const TIMEOUT_CODES = new Set([

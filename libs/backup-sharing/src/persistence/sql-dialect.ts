@@ -20,6 +20,23 @@ export interface SqlDialect {
    * The pattern comes with its ASCII letters lowered, the one folding that SQLite's LOWER() does.
    */
   containsIgnoringCase(column: string): string;
+  /**
+   * The tail of an `INSERT INTO table (...) VALUES (...)` that, when a row with the same `key`
+   * exists, updates it instead: `version` is counted up (so the row is written, and locked, either
+   * way) and each column of `replace` takes the inserted row's value.
+   */
+  onConflict(table: string, key: string, replace: readonly string[]): string;
+}
+
+/** MySQL and MariaDB: `VALUES(column)` is the inserted row's value (MariaDB has no row alias). */
+function onDuplicateKey(_table: string, _key: string, replace: readonly string[]): string {
+  return ` ON DUPLICATE KEY UPDATE ${[...replace.map((column) => `${column} = VALUES(${column})`), 'version = version + 1'].join(', ')}`;
+}
+
+/** SQLite (3.24+) and PostgreSQL. */
+function onConflictDoUpdate(table: string, key: string, replace: readonly string[]): string {
+  const set = [...replace.map((column) => `${column} = excluded.${column}`), `version = ${table}.version + 1`];
+  return ` ON CONFLICT (${key}) DO UPDATE SET ${set.join(', ')}`;
 }
 
 /** SQLite folds ASCII only, like the pattern; MySQL's collations ignore case anyway. */
@@ -32,6 +49,7 @@ const MYSQL: SqlDialect = {
   toDate: (value) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value))),
   statement: asWritten,
   containsIgnoringCase: lowerColumnLike,
+  onConflict: onDuplicateKey,
 };
 
 /** TypeORM's SQLite text; read back as UTC, as TypeORM's own hydration reads it. */
@@ -45,6 +63,7 @@ const SQLITE: SqlDialect = {
   },
   statement: asWritten,
   containsIgnoringCase: lowerColumnLike,
+  onConflict: onConflictDoUpdate,
 };
 
 /**
@@ -58,6 +77,7 @@ const POSTGRES: SqlDialect = {
   // Its LOWER() folds every letter the database's character type knows (Ä as well as A): the
   // pattern is folded by the same function, so that a name matches however either is spelled.
   containsIgnoringCase: (column) => `LOWER(${column}) LIKE LOWER(?) ESCAPE '!'`,
+  onConflict: onConflictDoUpdate,
 };
 
 export function isMysql(dataSource: DataSource): boolean {

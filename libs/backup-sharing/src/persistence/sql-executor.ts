@@ -1,7 +1,7 @@
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { ConcurrentChangeError } from '../backup-sharing.errors';
 import { SqlDialect, isMysql, isPostgres, sqlDialectOf } from './sql-dialect';
-import { LOCK_WAIT_SECONDS, inTransaction } from './transaction';
+import { inTransaction } from './transaction';
+import { retryWriteConflicts } from './write-conflict.retry';
 
 /** Runs the repository's statements: rows of a SELECT, or the rows an INSERT/UPDATE changed. */
 export interface SqlRunner {
@@ -44,6 +44,15 @@ interface SqliteDatabase {
 /** Prepared statements kept per SQLite connection, oldest dropped first (as TypeORM's cache). */
 const STATEMENT_CACHE_SIZE = 100;
 
+/**
+ * Whether the data source's server is a node of a MariaDB Galera cluster, asked once per data
+ * source: `@@wsrep_on` is ON there, OFF on a single MariaDB, and unknown to MySQL.
+ */
+const galeraOf = new WeakMap<DataSource, Promise<boolean>>();
+/** Pooled connections already set up for causal reads (or known not to need it). */
+const causalConnections = new WeakSet<object>();
+const CAUSAL_READS = 'SET SESSION wsrep_sync_wait = 1';
+
 /** The rows an INSERT/UPDATE changed, from any driver's result. */
 function affected(result: unknown): number {
   const header = result as { affectedRows?: number; affected?: number; rowCount?: number | null } | undefined;
@@ -68,6 +77,12 @@ function affected(result: unknown): number {
  * SQLite (better-sqlite3): a statement outside a transaction runs on the data source's one
  * connection, prepared once, as TypeORM's runner would run it, without the runner around it;
  * transactions go through TypeORM (`inTransaction`), which queues them.
+ *
+ * MariaDB Galera: a node applies the other nodes' commits a moment after they were acknowledged,
+ * so a read there could miss a sharing another node just created or canceled. Every connection
+ * the executor uses reads causally (`wsrep_sync_wait = 1`: a read first waits until the node has
+ * applied every commit the cluster had when it was sent), so that after any answer every node
+ * decides access as if the change is done.
  */
 export class SqlExecutor implements SqlRunner {
   private readonly mode: 'mysql' | 'postgres' | 'better-sqlite3' | 'typeorm';
@@ -109,58 +124,58 @@ export class SqlExecutor implements SqlRunner {
   }
 
   /**
-   * Runs `work` in a transaction, as `inTransaction` does (READ COMMITTED on MySQL, after the
-   * named lock `lockKey` when given; one after another on SQLite).
+   * Runs `work` in a transaction (READ COMMITTED on MySQL and PostgreSQL; one after another on SQLite), again
+   * from the start when it loses a write conflict, a bounded number of times, then 409.
    */
-  transaction<T>(work: (runner: SqlRunner) => Promise<T>, lockKey?: string): Promise<T> {
-    if (this.mode === 'postgres') return this.pgTransaction(work);
-    if (this.mode !== 'mysql') return inTransaction(this.dataSource, (manager) => work(managerRunner(manager, this.dialect)), lockKey);
-    return this.withConnection(async (connection) => {
-      const runner: SqlRunner = {
-        select: (sql, params) => this.run(connection, sql, params) as Promise<never[]>,
-        change: async (sql, params) => affected(await this.run(connection, sql, params)),
-      };
-      let locked = false;
-      try {
-        if (lockKey) {
-          const [row] = (await this.run(connection, 'SELECT GET_LOCK(?, ?) AS acquired', [lockKey, LOCK_WAIT_SECONDS])) as { acquired: unknown }[];
-          if (Number(row.acquired) !== 1) throw new ConcurrentChangeError();
-          locked = true;
-        }
-        await this.run(connection, 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', []);
-        await this.run(connection, 'START TRANSACTION', []);
-        try {
-          const result = await work(runner);
-          await this.run(connection, 'COMMIT', []);
-          return result;
-        } catch (error) {
-          await this.run(connection, 'ROLLBACK', []).catch(() => undefined);
-          throw error;
-        }
-      } finally {
-        if (locked) await this.run(connection, 'DO RELEASE_LOCK(?)', [lockKey]).catch(() => undefined);
-      }
-    });
+  transaction<T>(work: (runner: SqlRunner) => Promise<T>): Promise<T> {
+    if (this.mode === 'postgres') return retryWriteConflicts(() => this.pgTransaction(work));
+    if (this.mode !== 'mysql') return this.withManager((runner) => work(runner));
+    return retryWriteConflicts(() =>
+      this.withConnection((connection) =>
+        committed(
+          (sql) => this.run(connection, sql, []),
+          ['SET TRANSACTION ISOLATION LEVEL READ COMMITTED', 'START TRANSACTION'],
+          () =>
+            work({
+              select: (sql, params) => this.run(connection, sql, params) as Promise<never[]>,
+              change: async (sql, params) => affected(await this.run(connection, sql, params)),
+            }),
+          () => undefined,
+        ),
+      ),
+    );
   }
 
-  /** A READ COMMITTED transaction on one pooled pg client. */
+  /**
+   * As `transaction`, on a TypeORM query runner whose entity manager `work` also gets: for a
+   * host's own writes that must commit or fail with the module's, in one transaction.
+   */
+  withManager<T>(work: (runner: SqlRunner, manager: EntityManager) => Promise<T>): Promise<T> {
+    return retryWriteConflicts(() =>
+      inTransaction(this.dataSource, async (manager) => {
+        await this.readCausally(manager.queryRunner!);
+        return work(managerRunner(manager, this.dialect), manager);
+      }),
+    );
+  }
+
+  /**
+   * A READ COMMITTED transaction on one pooled pg client. A client that could not roll back may
+   * still be inside the transaction: it is never handed out again.
+   */
   private pgTransaction<T>(work: (runner: SqlRunner) => Promise<T>): Promise<T> {
-    return this.withPgClient(async (client, discard) => {
-      const runner: SqlRunner = {
-        select: async (sql, params) => (await this.runPg(client, sql, params)).rows as never[],
-        change: async (sql, params) => affected(await this.runPg(client, sql, params)),
-      };
-      await this.runPg(client, 'BEGIN ISOLATION LEVEL READ COMMITTED', []);
-      try {
-        const result = await work(runner);
-        await this.runPg(client, 'COMMIT', []);
-        return result;
-      } catch (error) {
-        // A client that could not roll back may still be inside the transaction: never reuse it.
-        await this.runPg(client, 'ROLLBACK', []).catch(discard);
-        throw error;
-      }
-    });
+    return this.withPgClient((client, discard) =>
+      committed(
+        (sql) => this.runPg(client, sql, []),
+        ['BEGIN ISOLATION LEVEL READ COMMITTED'],
+        () =>
+          work({
+            select: async (sql, params) => (await this.runPg(client, sql, params)).rows as never[],
+            change: async (sql, params) => affected(await this.runPg(client, sql, params)),
+          }),
+        discard,
+      ),
+    );
   }
 
   /**
@@ -200,10 +215,40 @@ export class SqlExecutor implements SqlRunner {
   private async withConnection<T>(use: (connection: MysqlConnection) => Promise<T>): Promise<T> {
     const connection = await (this.dataSource.driver as unknown as MysqlDriverLike).obtainMasterConnection();
     try {
+      if (!causalConnections.has(connection)) {
+        if (await this.isGalera((sql) => this.run(connection, sql, [], false))) await this.run(connection, CAUSAL_READS, []);
+        causalConnections.add(connection);
+      }
       return await use(connection);
     } finally {
       connection.release();
     }
+  }
+
+  /** Sets up the connection of a TypeORM query runner for causal reads (Galera only). */
+  private async readCausally(queryRunner: { query(sql: string): Promise<unknown>; databaseConnection?: unknown }): Promise<void> {
+    const connection = queryRunner.databaseConnection as object | undefined;
+    if (!isMysql(this.dataSource) || !connection || causalConnections.has(connection)) return;
+    if (await this.isGalera((sql) => queryRunner.query(sql))) await queryRunner.query(CAUSAL_READS);
+    causalConnections.add(connection);
+  }
+
+  /** Asked once per data source; a failure to ask (an outage) is asked again next time. */
+  private isGalera(ask: (sql: string) => Promise<unknown>): Promise<boolean> {
+    let known = galeraOf.get(this.dataSource);
+    if (!known) {
+      known = ask('SELECT @@wsrep_on AS wsrep').then(
+        (rows) => ['1', 'ON'].includes(String((rows as { wsrep: unknown }[])[0]?.wsrep).toUpperCase()),
+        (error: unknown) => {
+          // MySQL has no such variable: not Galera. Anything else: the question stays open.
+          if (String((error as { driverError?: { code?: string } }).driverError?.code) === 'ER_UNKNOWN_SYSTEM_VARIABLE') return false;
+          galeraOf.delete(this.dataSource);
+          throw error;
+        },
+      );
+      galeraOf.set(this.dataSource, known);
+    }
+    return known;
   }
 
   /** One SQLite statement, logged, prepared and failing as TypeORM's runner does it. */
@@ -237,17 +282,41 @@ export class SqlExecutor implements SqlRunner {
     return statement;
   }
 
-  /** One statement, logged and failing as TypeORM's query runner logs and fails it. */
-  private run(connection: MysqlConnection, sql: string, params: unknown[]): Promise<unknown> {
+  /**
+   * One statement, logged and failing as TypeORM's query runner logs and fails it (`logged`
+   * false: the executor's own question about the server, not a statement of the caller's).
+   */
+  private run(connection: MysqlConnection, sql: string, params: unknown[], logged = true): Promise<unknown> {
     const { logger } = this.dataSource;
-    logger.logQuery(sql, params);
+    if (logged) logger.logQuery(sql, params);
     return new Promise((resolve, reject) => {
       connection.query(sql, params, (error, result) => {
         if (!error) return resolve(result);
-        logger.logQueryError(error, sql, params);
+        if (logged) logger.logQueryError(error, sql, params);
         reject(new QueryFailedError(sql, params, error));
       });
     });
+  }
+}
+
+/**
+ * `work` inside a transaction opened by the `begin` statements: committed when it succeeds, rolled
+ * back when it fails (`rollbackFailed` hears a rollback that failed too; the error is `work`'s).
+ */
+async function committed<T>(
+  run: (sql: string) => Promise<unknown>,
+  begin: string[],
+  work: () => Promise<T>,
+  rollbackFailed: () => void,
+): Promise<T> {
+  for (const statement of begin) await run(statement);
+  try {
+    const result = await work();
+    await run('COMMIT');
+    return result;
+  } catch (error) {
+    await run('ROLLBACK').catch(rollbackFailed);
+    throw error;
   }
 }
 
