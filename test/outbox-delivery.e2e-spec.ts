@@ -14,7 +14,7 @@ import {
   backupSharingMigrations,
 } from '../libs/backup-sharing/src';
 import { InMemoryBackupCatalog } from '../libs/backup-sharing/src/testing/in-memory-backup-catalog';
-import { createTestDatabase, TestDatabase, testDatabaseKind } from './support/test-database';
+import { createTestDatabase, dataSourceOptionsFor, TestDatabase, testDatabaseKind } from './support/test-database';
 import { DEMO_PROJECTS, TOKENS, TestHost, startTestHost, v2 } from './support/test-host';
 import { queryRows } from './support/database-query';
 
@@ -91,9 +91,7 @@ async function instance(
   const moduleRef = await Test.createTestingModule({
     imports: [
       TypeOrmModule.forRoot({
-        type: 'mysql',
-        url: databaseUrl,
-        timezone: 'Z',
+        ...dataSourceOptionsFor(databaseUrl),
         entities: backupSharingEntities,
         migrations: backupSharingMigrations,
         migrationsRun: true,
@@ -121,7 +119,8 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Pro
   }
 }
 
-(testDatabaseKind === 'mysql' ? describe : describe.skip)('several instances on one MySQL database', () => {
+// SQLite runs in one process: several instances on one database need a server.
+(testDatabaseKind === 'sqlite' ? describe.skip : describe)(`several instances on one ${testDatabaseKind} database`, () => {
   let database: TestDatabase;
   const catalog = new InMemoryBackupCatalog();
   const backupIds = Array.from({ length: 20 }, () => catalog.add(OWNER, randomUUID()).id);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
+import { DataSourceOptions } from 'typeorm';
 
 export type TestDatabaseKind = 'sqlite' | 'mysql' | 'postgres';
 
@@ -20,6 +21,13 @@ function kindOf(url: string | undefined): TestDatabaseKind {
   if (url?.startsWith('mysql://')) return 'mysql';
   if (url?.startsWith('postgres://') || url?.startsWith('postgresql://')) return 'postgres';
   return 'sqlite';
+}
+
+/** TypeORM options that open the database at `url` (sqlite:<path>, mysql://, postgres://), as the host does. */
+export function dataSourceOptionsFor(url: string): DataSourceOptions {
+  if (url.startsWith('sqlite:')) return { type: 'better-sqlite3', database: url.slice('sqlite:'.length) };
+  if (kindOf(url) === 'postgres') return { type: 'postgres', url };
+  return { type: 'mysql', url, timezone: 'Z' };
 }
 
 /**
