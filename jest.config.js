@@ -24,6 +24,8 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    // A host on every node of a 3-node MariaDB Galera cluster; `npm run test:galera` (scripts/test-galera.js) starts it.
+    { ...common, displayName: 'galera', testMatch: ['<rootDir>/test/galera/**/*.galera-spec.ts'] },
     // Swagger UI in headless Chromium; `npm run test:browser` (scripts/test-browser.js) runs it.
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'] },
     // The packed module in a foreign host; `scripts/test-foreign-host.js` installs it first.

@@ -6,8 +6,10 @@ import {
   BackupSharingModule,
   backupSharingEntities,
   backupSharingMigrations,
+  runMigrationsExclusively,
   withDatabaseErrorsTranslated,
 } from '../libs/backup-sharing/src';
+import { DataSource } from 'typeorm';
 import { BackupCatalogAdapter } from './backups/backup-catalog.adapter';
 import { BackupEntity } from './backups/backup.entity';
 import { hostMigrations } from './backups/backups.migration';
@@ -24,7 +26,8 @@ function dataSourceOptions(config: HostConfig): TypeOrmModuleOptions {
   const common = {
     entities: [BackupEntity, ...backupSharingEntities],
     migrations: [...hostMigrations, ...backupSharingMigrations],
-    migrationsRun: config.migrate,
+    // Run by `runMigrationsExclusively` below: instances starting at once take turns.
+    migrationsRun: false,
     synchronize: false,
     logging: false,
     // Fail at start instead of retrying for minutes when the database is unreachable.
@@ -67,7 +70,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        TypeOrmModule.forRoot(dataSourceOptions(config)),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSourceOptions(config),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            if (config.migrate) await runMigrationsExclusively(dataSource);
+            return dataSource;
+          },
+        }),
         BackupSharingModule.forRootAsync({
           isGlobal: true,
           imports: [BackupsPersistenceModule],

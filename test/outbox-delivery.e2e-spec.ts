@@ -125,6 +125,7 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Pro
   const catalog = new InMemoryBackupCatalog();
   const backupIds = Array.from({ length: 20 }, () => catalog.add(OWNER, randomUUID()).id);
   const apps: INestApplicationContext[] = [];
+  const databases: TestDatabase[] = [];
   let releaseStuck: () => void = () => undefined;
 
   beforeAll(async () => {
@@ -133,7 +134,7 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Pro
   afterAll(async () => {
     releaseStuck();
     await Promise.all(apps.map((app) => app.close()));
-    await database.drop();
+    await Promise.all([database, ...databases].map((each) => each.drop()));
   });
 
   it('delivers every event, each by one instance at a time', async () => {
@@ -174,17 +175,13 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Pro
   });
 
   it('hands the events of an instance that stopped mid-delivery to another once its lease lapses', async () => {
-    const stuck = await instance(database.url, 'instance-stuck', catalog, { leaseMs: 300, pollIntervalMs: 20 });
+    // A database of its own, so that no instance but the stuck one can claim first.
+    const own = await createTestDatabase();
+    databases.push(own);
+    const stuck = await instance(own.url, 'instance-stuck', catalog, { leaseMs: 300, pollIntervalMs: 20 });
     apps.push(stuck);
     // A listener that never finishes: the instance claims, then hangs like a dead process.
     stuck.get(BackupSharingEvents).subscribe(() => new Promise<void>((resolve) => (releaseStuck = resolve)));
-    const live = apps.slice(0, 2);
-    const rescued: string[] = [];
-    for (const app of live) {
-      app.get(BackupSharingEvents).subscribe((event) => {
-        rescued.push(event.id);
-      });
-    }
 
     const backupId = catalog.add(OWNER, randomUUID()).id;
     await stuck.get(BackupSharingService).share(OWNER, backupId, ['t1']);
@@ -193,11 +190,19 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Pro
       return rows[0];
     };
     await until(async () => (await claimed())?.claimed_by === 'instance-stuck');
-    // The live instances' leases are 10 s, but the stuck claim lapses after 300 ms: one of them
-    // takes the event over and delivers it.
+    // Live instances start only now, so that the stuck one surely holds the claim: their leases
+    // are 10 s, but the stuck claim lapses after 300 ms, and one of them takes the event over.
+    const rescued: string[] = [];
+    for (const name of ['instance-c', 'instance-d']) {
+      const live = await instance(own.url, name, catalog, { leaseMs: 10_000, pollIntervalMs: 20 });
+      apps.push(live);
+      live.get(BackupSharingEvents).subscribe((event) => {
+        rescued.push(event.id);
+      });
+    }
     await until(async () => (await claimed()).delivered_at !== null);
     const row = await claimed();
-    expect(['instance-a', 'instance-b']).toContain(row.claimed_by);
-    expect(rescued).toContain(row.event_id);
+    expect(['instance-c', 'instance-d']).toContain(row.claimed_by);
+    expect(rescued).toEqual([row.event_id]);
   });
 });

@@ -14,7 +14,21 @@ const BACKUP_COLUMNS =
 
 const FIND_VISIBLE = `SELECT ${SHARING_COLUMNS} FROM backup_sharings WHERE id = ? AND active = 1 AND (from_project_id = ? OR to_project_id = ?)`;
 const COUNT = 'SELECT COUNT(*) AS n FROM backup_sharings WHERE from_project_id = ? AND active = 1';
-const ACTIVE_TARGETS = 'SELECT to_project_id FROM backup_sharings WHERE backup_id = ? AND from_project_id = ? AND active = 1';
+const GUARD_INSERT =
+  'INSERT INTO backup_sharing_guards (backup_id, owner_project_id, deleted, encrypted, backup_name, backup_status, backup_size, ' +
+  'backup_volume_id, backup_availability_zone, active_count, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)';
+const HOLD_GUARD = {
+  mysql: `${GUARD_INSERT} ON DUPLICATE KEY UPDATE version = version + 1`,
+  sqlite: `${GUARD_INSERT} ON CONFLICT (backup_id) DO UPDATE SET version = backup_sharing_guards.version + 1`,
+};
+const GUARD_AND_TARGETS =
+  'SELECT g.owner_project_id, g.deleted, g.encrypted, g.backup_name, g.backup_status, g.backup_size, g.backup_volume_id, ' +
+  'g.backup_availability_zone, g.active_count, s.to_project_id FROM backup_sharing_guards g ' +
+  'LEFT JOIN backup_sharings s ON s.backup_id = g.backup_id AND s.active = 1 WHERE g.backup_id = ?';
+const ADD_ACTIVE = 'UPDATE backup_sharing_guards SET active_count = active_count + ? WHERE backup_id = ? AND active_count + ? <= ?';
+const SHARING_BACKUP = 'SELECT backup_id FROM backup_sharings WHERE id = ? AND from_project_id = ? AND active = 1';
+const REMOVE_ACTIVE = 'UPDATE backup_sharing_guards SET active_count = active_count - ?, version = version + 1 WHERE backup_id = ? AND owner_project_id = ?';
+const LIMIT = 10;
 const CANCEL = 'UPDATE backup_sharings SET active = NULL, deleted_at = ?, updated_at = ? WHERE id = ? AND from_project_id = ? AND active = 1';
 const CANCEL_EVENT =
   `INSERT INTO backup_sharing_events (${EVENT_COLUMNS}) ` +
@@ -34,6 +48,11 @@ const sharingParams = (rows, date) =>
     r.id, r.backup_id, r.from_project_id, r.to_project_id, date(r.created_at), date(r.updated_at), null,
     r.backup_name, r.backup_status, r.backup_size, r.backup_volume_id, r.backup_availability_zone, 1,
   ]);
+const guardParams = (rows) => {
+  const [r] = rows;
+  return [r.backup_id, r.from_project_id, 0, 0, r.backup_name, r.backup_status, r.backup_size, r.backup_volume_id, r.backup_availability_zone];
+};
+const targetsOf = (records) => records.filter((row) => row.to_project_id !== null).map((row) => row.to_project_id);
 const eventParams = (rows, type, at, requestId) =>
   rows.flatMap((r) => [randomUUID(), type, r.id, r.backup_id, r.from_project_id, r.to_project_id, at, requestId, 0]);
 
@@ -61,16 +80,10 @@ function mysqlDatabase(url) {
   const connect = () => new Promise((resolve, reject) => pool.getConnection((error, connection) => (error ? reject(error) : resolve(connection))));
   const query = (text, params) => new Promise((resolve, reject) => pool.query(text, params, (error, rows) => (error ? reject(error) : resolve(rows))));
 
-  /** A change: the named lock of the backup (if any), then a READ COMMITTED transaction. */
-  async function change(lockKey, work) {
+  /** A change: a READ COMMITTED transaction (which writes the backup's guard row first). */
+  async function change(work) {
     const connection = await connect();
-    let locked = false;
     try {
-      if (lockKey) {
-        const [row] = await run(connection, 'SELECT GET_LOCK(?, ?) AS acquired', [lockKey, 10]);
-        if (Number(row.acquired) !== 1) throw new Error('lock wait timeout');
-        locked = true;
-      }
       await run(connection, 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', []);
       await run(connection, 'START TRANSACTION', []);
       try {
@@ -82,7 +95,6 @@ function mysqlDatabase(url) {
         throw error;
       }
     } finally {
-      if (locked) await run(connection, 'DO RELEASE_LOCK(?)', [lockKey]).catch(() => undefined);
       connection.release();
     }
   }
@@ -106,18 +118,22 @@ function mysqlDatabase(url) {
       return row ? backupOf(row, toDate) : undefined;
     },
     share(projectId, backupId, rows, requestId, decide) {
-      return change(`backup-sharing:${backupId}`, async (run) => {
-        const active = (await run(ACTIVE_TARGETS, [backupId, projectId])).map((row) => row.to_project_id);
-        const refusal = decide(active);
+      return change(async (run) => {
+        await run(HOLD_GUARD.mysql, guardParams(rows));
+        const refusal = decide(targetsOf(await run(GUARD_AND_TARGETS, [backupId])));
         if (refusal) return refusal;
+        await run(ADD_ACTIVE, [rows.length, backupId, rows.length, LIMIT]);
         await run(insertSharings(rows.length), sharingParams(rows, toDate));
         await run(insertEvents(rows.length), eventParams(rows, 'backup_sharing.created', rows[0].created_at, requestId));
         return undefined;
       });
     },
     cancel(projectId, id, requestId) {
-      return change(undefined, async (run) => {
+      return change(async (run) => {
         const at = new Date();
+        const [sharing] = await run(SHARING_BACKUP, [id, projectId]);
+        if (!sharing) return false;
+        await run(REMOVE_ACTIVE, [1, sharing.backup_id, projectId]);
         const result = await run(CANCEL, [at, at, id, projectId]);
         if (result.affectedRows === 0) return false;
         await run(CANCEL_EVENT, [randomUUID(), 'backup_sharing.canceled', at, requestId, id, projectId]);
@@ -161,9 +177,10 @@ function sqliteDatabase(path) {
     },
     async share(projectId, backupId, rows, requestId, decide) {
       return db.transaction(() => {
-        const active = all(ACTIVE_TARGETS, [backupId, projectId]).map((row) => row.to_project_id);
-        const refusal = decide(active);
+        prepared(HOLD_GUARD.sqlite).run(...guardParams(rows));
+        const refusal = decide(targetsOf(all(GUARD_AND_TARGETS, [backupId])));
         if (refusal) return refusal;
+        prepared(ADD_ACTIVE).run(rows.length, backupId, rows.length, LIMIT);
         prepared(insertSharings(rows.length)).run(...sharingParams(rows, toText));
         prepared(insertEvents(rows.length)).run(...eventParams(rows, 'backup_sharing.created', toText(rows[0].created_at), requestId));
         return undefined;
@@ -172,6 +189,9 @@ function sqliteDatabase(path) {
     async cancel(projectId, id, requestId) {
       return db.transaction(() => {
         const at = toText(new Date());
+        const sharing = prepared(SHARING_BACKUP).get(id, projectId);
+        if (!sharing) return false;
+        prepared(REMOVE_ACTIVE).run(1, sharing.backup_id, projectId);
         if (prepared(CANCEL).run(at, at, id, projectId).changes === 0) return false;
         prepared(CANCEL_EVENT).run(randomUUID(), 'backup_sharing.canceled', at, requestId, id, projectId);
         return true;

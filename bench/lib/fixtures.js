@@ -65,4 +65,29 @@ function sharingRow(id, backup, toProjectId, n) {
   };
 }
 
-module.exports = { uuid, GROUPS, PROJECTS, TOKENS, staticTokens, target, BACKUP_COLUMNS, SHARING_COLUMNS, backupRow, sharingRow };
+const GUARD_COLUMNS = [
+  'backup_id', 'owner_project_id', 'deleted', 'encrypted', 'backup_name', 'backup_status', 'backup_size', 'backup_volume_id',
+  'backup_availability_zone', 'active_count', 'version',
+];
+
+/** The guard row of each backup of `sharings` (active ones), holding their number, as the module keeps it. */
+function guardRowsOf(sharings) {
+  const guards = new Map();
+  for (const sharing of sharings) {
+    const guard = guards.get(sharing.backup_id);
+    if (guard) {
+      guard.active_count += 1;
+      continue;
+    }
+    guards.set(sharing.backup_id, {
+      backup_id: sharing.backup_id, owner_project_id: sharing.from_project_id, deleted: 0, encrypted: 0,
+      backup_name: sharing.backup_name, backup_status: sharing.backup_status, backup_size: sharing.backup_size,
+      backup_volume_id: sharing.backup_volume_id, backup_availability_zone: sharing.backup_availability_zone, active_count: 1, version: 0,
+    });
+  }
+  return [...guards.values()];
+}
+
+module.exports = {
+  uuid, GROUPS, PROJECTS, TOKENS, staticTokens, target, BACKUP_COLUMNS, SHARING_COLUMNS, GUARD_COLUMNS, backupRow, sharingRow, guardRowsOf,
+};

@@ -73,11 +73,12 @@ const WORK = [
   '- **list**: `GET .../detail?limit=100` of those 1,000 (newest first): one page by its index, the page\'s backups in one `IN` query; ' +
     '100 sharings with their backups and `shared_links`.',
   '- **count**: `GET .../count`: one `SELECT COUNT(*)` over the scope\'s index.',
-  '- **share**: `POST` of one new sharing per request (the next of 10,000 unshared backups × 10 recipients): the backup from the catalog, the ' +
-    'backup\'s named lock (`GET_LOCK`), a READ COMMITTED transaction reading its recipients and inserting the sharing and its event row, ' +
-    'then `RELEASE_LOCK` (9 statements on MariaDB).',
+  '- **share**: `POST` of one new sharing per request (the next of 10,000 unshared backups × 10 recipients): the backup from the catalog, then a ' +
+    'READ COMMITTED transaction that writes the backup\'s guard row (an upsert), reads its state with the active recipients, counts the new ' +
+    'sharing on it with a conditional UPDATE and inserts the sharing and its event row (9 statements on MariaDB).',
   '- **cancel**: `DELETE .../{id}` of the next of a stock of active sharings seeded before the run: the sharing (visibility, policy), then a ' +
-    'transaction updating it and writing its event row with `INSERT ... SELECT` (6 statements on MariaDB).',
+    'transaction reading its backup, writing the backup\'s guard row, updating the sharing and writing its event row with `INSERT ... SELECT` ' +
+    '(8 statements on MariaDB).',
   '',
   'Each server runs alone, on a freshly seeded schema; requests go through autocannon on loopback; the load generator and the database share ' +
     'the same cores.',

@@ -80,6 +80,17 @@ async function secondaryIndexes(database, table) {
   };
 }
 
+/** The guard row of every shared backup, with its active count, as the module keeps them. */
+async function rebuildGuards(database) {
+  await database.query('DELETE FROM backup_sharing_guards');
+  await database.query(
+    'INSERT INTO backup_sharing_guards (backup_id, owner_project_id, deleted, encrypted, backup_name, backup_status, backup_size, ' +
+      'backup_volume_id, backup_availability_zone, active_count, version) ' +
+      'SELECT backup_id, MIN(from_project_id), 0, 0, MIN(backup_name), MIN(backup_status), MIN(backup_size), MIN(backup_volume_id), ' +
+      'MIN(backup_availability_zone), COUNT(*), 0 FROM backup_sharings WHERE active = 1 GROUP BY backup_id',
+  );
+}
+
 /** Level 1: the probe's 1,000 sharings and their backups. */
 async function fillLevel1(database) {
   const backups = [];
@@ -90,6 +101,7 @@ async function fillLevel1(database) {
   }
   await database.insert('backups', BACKUP_COLUMNS, backups, 2000);
   await database.insert('backup_sharings', SHARING_COLUMNS, sharings, 2000);
+  await rebuildGuards(database);
   await database.query('ANALYZE TABLE backup_sharings, backups');
   return sharings.length;
 }
@@ -120,6 +132,7 @@ async function fillLevel2(database, progress = () => undefined) {
   await flush();
   progress(BACKUP_COUNT, 'indexes');
   await database.query(indexes.add);
+  await rebuildGuards(database);
   await database.query('ANALYZE TABLE backup_sharings, backups');
   const [{ n }] = await database.query('SELECT COUNT(*) AS n FROM backup_sharings');
   return Number(n);

@@ -3,7 +3,7 @@
 // fixed set; share and cancel need fresh data for every request, so each server run gets its
 // own: share takes the next (backup, recipient) pair of a grid of unshared backups, cancel the
 // next of a stock of active sharings seeded just before the run.
-const { GROUPS, PROJECTS, TOKENS, BACKUP_COLUMNS, SHARING_COLUMNS, uuid, target, backupRow, sharingRow } = require('./fixtures');
+const { GROUPS, PROJECTS, TOKENS, BACKUP_COLUMNS, SHARING_COLUMNS, GUARD_COLUMNS, uuid, target, backupRow, sharingRow, guardRowsOf } = require('./fixtures');
 
 const OWNER_BACKUPS = 100;
 const OWNER_SHARINGS = 1000;
@@ -36,10 +36,12 @@ function sharingRows(cancelStock) {
   return rows;
 }
 
-/** Empties the sharings and events, then seeds what one server run consumes. */
+/** Empties the sharings, their guards and events, then seeds what one server run consumes. */
 async function reseed(database, cancelStock) {
-  await database.truncate('backup_sharings', 'backup_sharing_events');
-  await database.insert('backup_sharings', SHARING_COLUMNS, sharingRows(cancelStock));
+  await database.truncate('backup_sharings', 'backup_sharing_events', 'backup_sharing_guards');
+  const sharings = sharingRows(cancelStock);
+  await database.insert('backup_sharings', SHARING_COLUMNS, sharings);
+  await database.insert('backup_sharing_guards', GUARD_COLUMNS, guardRowsOf(sharings));
 }
 
 async function seed(database, cancelStock) {

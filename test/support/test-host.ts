@@ -35,6 +35,8 @@ export interface TestHostOptions {
   logger?: LoggerService;
   /** The URL the host connects with, from the fresh database's own, e.g. through a TCP proxy. */
   routeDatabase?: (url: string) => string;
+  /** A database another host also uses (the caller drops it), instead of a fresh one. */
+  database?: TestDatabase;
 }
 
 /**
@@ -42,7 +44,8 @@ export interface TestHostOptions {
  * random loopback port; tests talk to it over real HTTP.
  */
 export async function startTestHost(env: Record<string, string> = {}, options: TestHostOptions = {}): Promise<TestHost> {
-  const database = await createTestDatabase();
+  const shared = options.database;
+  const database = shared ?? (await createTestDatabase());
   const databaseUrl = options.routeDatabase ? options.routeDatabase(database.url) : database.url;
   const config = loadConfig({ DATABASE_URL: databaseUrl, DEMO_SEED: 'true', HTTP_ADAPTER: testHttpAdapter, ...env });
   const app = await createApp(config, { logger: options.logger ?? false });
@@ -56,7 +59,7 @@ export async function startTestHost(env: Record<string, string> = {}, options: T
     database,
     close: async () => {
       await app.close();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
 }

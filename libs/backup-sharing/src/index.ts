@@ -35,6 +35,7 @@ export { JwtKeySource, JwtTokenVerifier, JwtTokenVerifierOptions } from './auth/
 export { FAULT_NAMES, FaultFilter, toFault } from './http/fault.filter';
 export { REQUEST_ID_HEADER, RequestIdMiddleware, assignRequestId, requestIdOf } from './http/request-id.middleware';
 export { backupSharingMigrations } from './persistence/backup-sharing.migrations';
+export { MigrationLockOptions, runMigrationsExclusively } from './persistence/migrations.lock';
 export { projectIdCollation, timestampColumn } from './persistence/migrations/1764300000000-create-backup-sharings.migration';
 export { validationPipe } from './backup-sharing.controller';
 export { ApiProjectScope, BACKUP_SHARING_TAG, SECURITY_SCHEME } from './http/backup-sharing.api-docs';

@@ -30,7 +30,7 @@ describe('isWriteConflict', () => {
 });
 
 describe('retryWriteConflicts', () => {
-  const policy = { attempts: 4, baseDelayMs: 8 };
+  const policy = { attempts: 4, baseDelayMs: 8, maxDelayMs: 12 };
 
   it('runs again after a lost conflict and returns the first result that wins', async () => {
     const pauses: number[] = [];
@@ -48,11 +48,11 @@ describe('retryWriteConflicts', () => {
     );
     expect(result).toBe('done');
     expect(runs).toBe(3);
-    // Random pauses within a window that doubles: [0, 8) then [0, 16).
+    // Random pauses within a window that doubles up to its cap: [0, 8) then [0, 12).
     expect(pauses).toHaveLength(2);
     expect(pauses[0]).toBeGreaterThanOrEqual(0);
     expect(pauses[0]).toBeLessThan(8);
-    expect(pauses[1]).toBeLessThan(16);
+    expect(pauses[1]).toBeLessThan(12);
   });
 
   it('is bounded: after the last attempt a conflict is a ConcurrentChangeError that keeps the cause', async () => {

@@ -1,0 +1,31 @@
+import { createTestDatabase, testDatabaseKind } from './support/test-database';
+import { DEMO_PROJECTS, TestHost, startTestHost } from './support/test-host';
+import { as, createBackup, shareOk } from './support/sharing-api';
+
+// Instances of a host that start at the same moment on one empty database all come up: the
+// migrations run once, under the lock every instance takes first.
+(testDatabaseKind === 'mysql' ? describe : describe.skip)('three hosts started at once on one empty database', () => {
+  it('all come up, the migrations ran once, and each host serves', async () => {
+    const database = await createTestDatabase();
+    let hosts: TestHost[] = [];
+    try {
+      hosts = await Promise.all([1, 2, 3].map(() => startTestHost({ DEMO_SEED: 'false' }, { database })));
+      const [migrations] = hosts.map((host) => host.dataSource.query('SELECT name, COUNT(*) AS n FROM migrations GROUP BY name'));
+      const applied = (await migrations) as { name: string; n: number | string }[];
+      expect(applied.length).toBe(hosts[0].dataSource.migrations.length);
+      expect(applied.every((row) => Number(row.n) === 1)).toBe(true);
+      // The lock is released.
+      const [{ n }] = await hosts[0].dataSource.query('SELECT COUNT(*) AS n FROM backup_sharing_migration_lock');
+      expect(Number(n)).toBe(0);
+      for (const host of hosts) {
+        expect((await host.http.get('/health')).status).toBe(200);
+        const backupId = await createBackup(host);
+        await shareOk(host, backupId, [DEMO_PROJECTS.recipient]);
+        expect((await as(hosts[0], 'recipient').get(`backups/${backupId}`)).status).toBe(200);
+      }
+    } finally {
+      await Promise.all(hosts.map((host) => host.close()));
+      await database.drop();
+    }
+  });
+});
