@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 'use strict';
-// npm run bench [-- --quick] [--db mysql,sqlite] [--only get,list,...] [--servers fastify,express,baseline]
+// npm run bench [-- --quick] [--db mysql,sqlite,postgres] [--only get,list,...] [--servers fastify,express,baseline] [--name latest]
 //
 // Requests per second, p50/p99 latency and peak RSS of get, list (page of 100), count, share and
-// cancel, on MariaDB and SQLite, for the demo host on Fastify and on Express (each a child process
-// started from the compiled build) and for the hand-written baseline (bench/baseline), one server
-// at a time, in one run. Then a memory soak: RSS and heap of the host over a long run.
-// Writes bench/results/latest.json, latest.md, latest.svg and memory.json.
+// cancel, on MariaDB and SQLite (and PostgreSQL with --db postgres), for the demo host on Fastify
+// and on Express (each a child process started from the compiled build) and for the hand-written
+// baseline (bench/baseline), one server at a time, in one run. Then a memory soak: RSS and heap of
+// the host over a long run. Writes bench/results/<name>.json, <name>.md, <name>.svg (name: latest
+// unless --name says otherwise) and memory.json.
 const { execFileSync } = require('node:child_process');
 const os = require('node:os');
 const { join } = require('node:path');
@@ -35,11 +36,12 @@ const settings = {
   seconds: Number(option('duration', quick ? 3 : 10)),
   soakRequests: Number(option('soak', quick ? 10_000 : 100_000)),
   soakAdapters: option('soak-adapters', quick ? 'fastify' : 'fastify,express').split(',').filter(Boolean),
+  name: option('name', 'latest'),
 };
 // Sharings a cancel run may consume: more than the fastest server cancels in the time given.
 const cancelStock = Math.ceil(5000 * (settings.warmupSeconds + settings.seconds) + 2000 * settings.serverWarmupSeconds);
 
-const DB_LABEL = { mysql: 'mariadb', sqlite: 'sqlite' };
+const DB_LABEL = { mysql: 'mariadb', sqlite: 'sqlite', postgres: 'postgres' };
 
 async function measureServer(kind, database) {
   await reseed(database, settings.operations.includes('cancel') ? cancelStock : 0);
@@ -124,8 +126,8 @@ async function main() {
     connections: settings.connections,
     duration_s: Math.round((Date.now() - started) / 1000),
   };
-  writeReports(join(ROOT, 'bench/results'), measured, memory, environment);
-  console.log(`bench: done in ${environment.duration_s} s; load average now ${environment.load_average_end.map((l) => l.toFixed(2)).join(' ')}; results in bench/results/latest.{json,md,svg}`);
+  writeReports(join(ROOT, 'bench/results'), measured, memory, environment, settings.name);
+  console.log(`bench: done in ${environment.duration_s} s; load average now ${environment.load_average_end.map((l) => l.toFixed(2)).join(' ')}; results in bench/results/${settings.name}.{json,md,svg}`);
 }
 
 if (require.main === module) {

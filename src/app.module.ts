@@ -20,6 +20,7 @@ import { DEMO_PROJECTS } from './config/demo-tokens';
 import { DEMO_BACKUPS } from './backups/demo-seed';
 import { boundedMysqlDriver } from './database/bounded-mysql.driver';
 import { SQLITE_BUSY_TIMEOUT_MS, applySqlitePragmas } from './database/sqlite-pragmas';
+import { boundedPostgresDriver } from './database/bounded-postgres.driver';
 import { createTokenVerifier } from './config/token-verifier.factory';
 import { HealthModule } from './health/health.module';
 import { SharingEventsLog } from './events/sharing-events.log';
@@ -46,8 +47,19 @@ function dataSourceOptions(config: HostConfig): TypeOrmModuleOptions {
       prepareDatabase: (database: Parameters<typeof applySqlitePragmas>[0]) => applySqlitePragmas(database, durability),
     };
   }
-  // Timestamps are naive UTC in the API; 'Z' keeps the driver from shifting them to local time.
   const { dbConnectTimeoutMs, dbStatementTimeoutMs } = config.edge;
+  if (config.database.type === 'postgres') {
+    // Datetimes are timestamptz columns (instants): no time zone setting is needed to keep them.
+    return {
+      ...common,
+      type: 'postgres' as const,
+      url: config.database.url,
+      // Bounds both a connect and the wait for a pooled connection: then 503.
+      connectTimeoutMS: dbConnectTimeoutMs || undefined,
+      driver: boundedPostgresDriver({ statementTimeoutMs: dbStatementTimeoutMs }),
+    };
+  }
+  // Timestamps are naive UTC in the API; 'Z' keeps the driver from shifting them to local time.
   return {
     ...common,
     type: 'mysql' as const,

@@ -12,6 +12,7 @@ import {
   shareRequest,
   sharingRows,
 } from './support/sharing-api';
+import { queryRows } from './support/database-query';
 
 const OWNER = DEMO_PROJECTS.owner;
 const RECIPIENT = DEMO_PROJECTS.recipient;
@@ -133,7 +134,7 @@ describe('authentication and project scope on every route', () => {
         path: 'backups',
         body: { backup: { volume_id: '5024a06e-6990-4f12-9dcc-8fe26b01a710', name: 'made-by-admin' } },
         check: async (response) => {
-          const [row] = await host.dataSource.query('SELECT project_id FROM backups WHERE id = ?', [response.body.backup.id]);
+          const [row] = await queryRows(host.dataSource, 'SELECT project_id FROM backups WHERE id = ?', [response.body.backup.id]);
           expect(row.project_id).toBe(OWNER);
         },
       }),

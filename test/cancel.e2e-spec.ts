@@ -13,6 +13,7 @@ import {
   shareOk,
   sharingRows,
 } from './support/sharing-api';
+import { queryRows } from './support/database-query';
 
 const RECIPIENT = DEMO_PROJECTS.recipient;
 
@@ -46,7 +47,7 @@ describe('DELETE /os-vendor-backup-sharing (cancel)', () => {
 
       expect(await isCanceled(sharing.id)).toBe(true);
       expect(await isCanceled(kept.id)).toBe(false);
-      const [row] = await host.dataSource.query('SELECT created_at, updated_at, deleted_at FROM backup_sharings WHERE id = ?', [sharing.id]);
+      const [row] = await queryRows(host.dataSource, 'SELECT created_at, updated_at, deleted_at FROM backup_sharings WHERE id = ?', [sharing.id]);
       expect(row.deleted_at).not.toBeNull();
       expect(new Date(row.updated_at).getTime()).toBeGreaterThanOrEqual(new Date(row.created_at).getTime());
       expect((await owner().get(`${SHARING}/${sharing.id}`)).status).toBe(404);
@@ -95,11 +96,11 @@ describe('DELETE /os-vendor-backup-sharing (cancel)', () => {
       const backupId = await createBackup(host);
       const [sharing] = await shareOk(host, backupId, [RECIPIENT]);
       expectEmptyOk(await owner().delete(`${SHARING}/${sharing.id}`));
-      const [before] = await host.dataSource.query('SELECT deleted_at FROM backup_sharings WHERE id = ?', [sharing.id]);
+      const [before] = await queryRows(host.dataSource, 'SELECT deleted_at FROM backup_sharings WHERE id = ?', [sharing.id]);
 
       await refused(() => owner().delete(`${SHARING}/${sharing.id}`), 404, 'itemNotFound', 'BackupSharing.ShareNotFound');
       await refused(() => as(host, 'recipient').delete(`${SHARING}/${sharing.id}`), 404, 'itemNotFound', 'BackupSharing.ShareNotFound');
-      const [after] = await host.dataSource.query('SELECT deleted_at FROM backup_sharings WHERE id = ?', [sharing.id]);
+      const [after] = await queryRows(host.dataSource, 'SELECT deleted_at FROM backup_sharings WHERE id = ?', [sharing.id]);
       expect(after).toEqual(before);
     });
 

@@ -12,6 +12,7 @@ import {
   shareRequest,
   sharingRows,
 } from './support/sharing-api';
+import { queryRows } from './support/database-query';
 
 const PARALLEL = 20;
 
@@ -64,7 +65,7 @@ describe(`concurrent requests (${testDatabaseKind})`, () => {
   it(`${PARALLEL} cancels of one sharing: exactly one 200 and ${PARALLEL - 1} 404`, async () => {
     const backupId = await createBackup(host);
     const [sharing] = await shareOk(host, backupId, [DEMO_PROJECTS.recipient]);
-    const [before] = await host.dataSource.query('SELECT created_at FROM backup_sharings WHERE id = ?', [sharing.id]);
+    const [before] = await queryRows(host.dataSource, 'SELECT created_at FROM backup_sharings WHERE id = ?', [sharing.id]);
 
     const responses = await together(PARALLEL, () => owner().delete(`${SHARING}/${sharing.id}`));
 
@@ -73,7 +74,7 @@ describe(`concurrent requests (${testDatabaseKind})`, () => {
       expect(expectFault(response.body, 404, 'itemNotFound').error_code).toBe('BackupSharing.ShareNotFound');
     }
     expect(await sharingRows(host, 'backup_id = ?', [backupId])).toBe(1);
-    const [after] = await host.dataSource.query('SELECT created_at, active, deleted_at FROM backup_sharings WHERE id = ?', [sharing.id]);
+    const [after] = await queryRows(host.dataSource, 'SELECT created_at, active, deleted_at FROM backup_sharings WHERE id = ?', [sharing.id]);
     expect(after).toMatchObject({ created_at: before.created_at, active: null });
     expect(after.deleted_at).not.toBeNull();
     expect((await as(host, 'recipient').get(`backups/${backupId}`)).status).toBe(404);

@@ -1,33 +1,44 @@
-import { Connection, createConnection } from 'mysql2/promise';
+import { DataSource, QueryRunner } from 'typeorm';
+import { sqlDialectOf } from '../libs/backup-sharing/src/persistence/sql-dialect';
 import { TOKENS, TestHost, expectFault, startTestHost } from './support/test-host';
 import { SHARING, as, createBackup, expectRequestId, randomProjectId, shareOk, shareRequest } from './support/sharing-api';
-import { testDatabaseKind } from './support/test-database';
+import { dataSourceOptionsFor, testDatabaseKind } from './support/test-database';
+import { queryRows } from './support/database-query';
 import { LogCapture } from './support/log-capture';
 import { expectNoInternals } from './support/no-internals';
 import { TcpProxy } from './support/tcp-proxy';
 import { boundedMysqlDriver } from '../src/database/bounded-mysql.driver';
+import { boundedPostgresDriver } from '../src/database/bounded-postgres.driver';
 
-// The database going away and coming back, for real: the host reaches MariaDB/MySQL through a TCP
-// proxy that the test cuts (connects refused, connections reset), turns into a black hole
+// The database going away and coming back, for real: the host reaches MariaDB/MySQL or PostgreSQL
+// through a TCP proxy that the test cuts (connects refused, connections reset), turns into a black hole
 // (connects never answered), or freezes mid-statement; and a statement the database itself
 // aborts at its time limit while another transaction holds the row. Each request answers within
 // the configured limits in the fault shape (503 or 504), writes nothing, leaks no SQL or address,
 // and is logged with its request ID and cause; when the database is back, the next requests
-// succeed without a restart. SQLite runs in the process and has no network to lose: MySQL only.
+// succeed without a restart. SQLite runs in the process and has no network to lose: servers only.
 
 const CONNECT_TIMEOUT_MS = 1000;
 const STATEMENT_TIMEOUT_MS = 1000;
-const describeOnMysql = testDatabaseKind === 'mysql' ? describe : describe.skip;
+const describeOnServer = testDatabaseKind === 'sqlite' ? describe.skip : describe;
+const DEFAULT_PORTS = { mysql: 3306, postgres: 5432, sqlite: 0 };
 
-describeOnMysql('database outages (MySQL through a TCP proxy the test cuts)', () => {
+/** How each driver says, in the logged cause, that it could not connect in time or lost the server. */
+const CAUSES = {
+  refused: /(ECONNREFUSED|ECONNRESET|connection lost|closed state|Connection terminated)/i,
+  connectLimit: /DatabaseUnavailableError.* <- .*(ETIMEDOUT|No database connection within|timeout exceeded when trying to connect|Connection terminated due to connection timeout)/,
+  serverLimit: /DatabaseTimeoutError.* <- .*(max_statement_time|execution time|statement timeout)/i,
+};
+
+describeOnServer(`database outages (${testDatabaseKind} through a TCP proxy the test cuts)`, () => {
   let proxy: TcpProxy;
   let host: TestHost;
-  let direct: Connection;
+  let direct: DataSource;
   const log = new LogCapture();
 
   beforeAll(async () => {
     const server = new URL(process.env.TEST_DATABASE_URL!);
-    proxy = await TcpProxy.start(server.hostname, Number(server.port || 3306));
+    proxy = await TcpProxy.start(server.hostname, Number(server.port || DEFAULT_PORTS[testDatabaseKind]));
     host = await startTestHost(
       {
         DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
@@ -38,12 +49,12 @@ describeOnMysql('database outages (MySQL through a TCP proxy the test cuts)', ()
       { logger: log, routeDatabase: (url) => proxy.route(url) },
     );
     // The test's own view of the data, not through the proxy.
-    direct = await createConnection({ uri: host.database.url });
+    direct = await new DataSource(dataSourceOptionsFor(host.database.url)).initialize();
   });
   afterAll(async () => {
     try {
       await proxy?.set('pass');
-      await direct?.end();
+      await direct?.destroy();
       await host?.close();
     } finally {
       await proxy?.stop();
@@ -52,8 +63,8 @@ describeOnMysql('database outages (MySQL through a TCP proxy the test cuts)', ()
 
   /** Every row of both tables, read directly: what "nothing written" is checked against. */
   const snapshot = async () => [
-    (await direct.query('SELECT * FROM backup_sharings ORDER BY id'))[0],
-    (await direct.query('SELECT id, project_id, status, updated_at FROM backups ORDER BY id'))[0],
+    await queryRows(direct, 'SELECT * FROM backup_sharings ORDER BY id'),
+    await queryRows(direct, 'SELECT id, project_id, status, updated_at FROM backups ORDER BY id'),
   ];
 
   /** Sends while the database is away; expects `status` and proves nothing changed. */
@@ -101,7 +112,7 @@ describeOnMysql('database outages (MySQL through a TCP proxy the test cuts)', ()
     ])('%s -> 503, nothing written, logged with the cause', async (_what, send) => {
       const requestId = await expectRefusedWhileAway(send, 503);
       // The module's routes log the domain error with its cause; the host's own, the driver error.
-      expectLogged(requestId, 503, /(ECONNREFUSED|ECONNRESET|connection lost|closed state)/i);
+      expectLogged(requestId, 503, CAUSES.refused);
     });
 
     it('the health check says so too', async () => {
@@ -116,7 +127,7 @@ describeOnMysql('database outages (MySQL through a TCP proxy the test cuts)', ()
 
     it('list -> 503 after the connect limit, not after a long pool wait', async () => {
       const requestId = await expectRefusedWhileAway(() => as(host, 'owner').get(`${SHARING}/detail`), 503);
-      expectLogged(requestId, 503, /DatabaseUnavailableError.* <- .*(ETIMEDOUT|No database connection within)/);
+      expectLogged(requestId, 503, CAUSES.connectLimit);
     });
 
     it('many requests at once all answer 503', async () => {
@@ -158,15 +169,15 @@ describeOnMysql('database outages (MySQL through a TCP proxy the test cuts)', ()
     it('cancel waits on the locked row -> 504 when the server aborts it; the row is untouched', async () => {
       const backupId = await createBackup(host);
       const [sharing] = await shareOk(host, backupId, [randomProjectId()]);
-      const holder = await createConnection({ uri: host.database.url });
+      const holder: QueryRunner = direct.createQueryRunner();
       try {
-        await holder.query('START TRANSACTION');
-        await holder.query('SELECT id FROM backup_sharings WHERE id = ? FOR UPDATE', [sharing.id]);
+        await holder.startTransaction();
+        await holder.query(sqlDialectOf(direct).statement('SELECT id FROM backup_sharings WHERE id = ? FOR UPDATE'), [sharing.id]);
         const requestId = await expectRefusedWhileAway(() => as(host, 'owner').delete(`${SHARING}/${sharing.id}`), 504);
-        expectLogged(requestId, 504, /DatabaseTimeoutError.* <- .*max_statement_time|execution time/i);
+        expectLogged(requestId, 504, CAUSES.serverLimit);
       } finally {
-        await holder.query('ROLLBACK');
-        await holder.end();
+        await holder.rollbackTransaction();
+        await holder.release();
       }
       // The lock is gone: the same cancel now succeeds.
       expect((await as(host, 'owner').delete(`${SHARING}/${sharing.id}`)).status).toBe(200);
@@ -174,7 +185,7 @@ describeOnMysql('database outages (MySQL through a TCP proxy the test cuts)', ()
     });
   });
 
-  describe('the bounded pool itself', () => {
+  (testDatabaseKind === 'mysql' ? describe : describe.skip)('the bounded MySQL pool itself', () => {
     const poolOf = (acquireTimeoutMs: number) =>
       boundedMysqlDriver({ acquireTimeoutMs, statementTimeoutMs: STATEMENT_TIMEOUT_MS }).createPool({
         uri: host.database.url,
@@ -201,6 +212,37 @@ describeOnMysql('database outages (MySQL through a TCP proxy the test cuts)', ()
         next.release();
       } finally {
         await pool.promise().end();
+      }
+    });
+  });
+
+  (testDatabaseKind === 'postgres' ? describe : describe.skip)('the bounded PostgreSQL pool itself', () => {
+    const poolOf = (connectionTimeoutMillis: number) =>
+      new (boundedPostgresDriver({ statementTimeoutMs: STATEMENT_TIMEOUT_MS }).Pool)({
+        connectionString: host.database.url,
+        connectionTimeoutMillis,
+        max: 1,
+      });
+
+    it('opens every connection with the statement limit', async () => {
+      const pool = poolOf(500);
+      try {
+        const { rows } = await pool.query('SHOW statement_timeout');
+        expect(rows[0].statement_timeout).toBe(`${STATEMENT_TIMEOUT_MS / 1000}s`);
+      } finally {
+        await pool.end();
+      }
+    });
+
+    it('fails a wait for a connection at the connect limit when every connection is busy', async () => {
+      const pool = poolOf(300);
+      try {
+        const busy = await pool.connect();
+        await expect(pool.connect()).rejects.toThrow(/timeout exceeded when trying to connect/);
+        busy.release();
+        (await pool.connect()).release();
+      } finally {
+        await pool.end();
       }
     });
   });

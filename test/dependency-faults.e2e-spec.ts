@@ -93,7 +93,7 @@ describe("502 badGateway and 500 computeFault: the catalog's or the module's own
     expect(fault.error_code).toBe('BackupSharing.BackupCatalogFailed');
     expectNoInternals(response.text);
     expect(await activeRowsOf(host, backupId)).toBe(0);
-    expectLoggedCause(expectRequestId(response), 502, /BackupCatalogFailedError.* <- .*(no such table|doesn't exist)/i);
+    expectLoggedCause(expectRequestId(response), 502, /BackupCatalogFailedError.* <- .*(no such table|doesn't exist|does not exist)/i);
     expect(log.text()).not.toContain(TOKENS.owner);
   });
 
@@ -125,7 +125,7 @@ describe("502 badGateway and 500 computeFault: the catalog's or the module's own
     expect(fault.error_code).toBe('BackupSharing.InternalError');
     expect(fault.message).toBe('The server has either erred or is incapable of performing the requested operation.');
     expectNoInternals(response.text);
-    expectLoggedCause(expectRequestId(response), 500, /(no such table|doesn't exist)/i);
+    expectLoggedCause(expectRequestId(response), 500, /(no such table|doesn't exist|does not exist)/i);
   });
 
   it('once the storage is back, the same requests succeed without a restart', async () => {

@@ -3,6 +3,7 @@ import { DEMO_PROJECTS, TOKENS, TestHost, expectFault, startTestHost } from './s
 import { SHARING, createBackup, randomProjectId, shareOk } from './support/sharing-api';
 import { RawAnswer, sendRaw } from './support/raw-http';
 import { FuzzRequest, bytesOf, hostileRequest } from './support/hostile-requests';
+import { queryRows } from './support/database-query';
 
 // Property: whatever a client sends — methods, paths, query values, headers and bodies, valid or
 // not, Unicode, huge numbers, injection strings — the host answers, never with a 5xx, every error
@@ -35,8 +36,8 @@ function expectWellFormed(fuzz: FuzzRequest, answer: RawAnswer | undefined): voi
 describe('fuzz: 2,000 generated malformed requests against the demo host', () => {
   let host: TestHost;
   const snapshot = async () => [
-    await host.dataSource.query('SELECT * FROM backup_sharings ORDER BY id'),
-    await host.dataSource.query('SELECT * FROM backups ORDER BY id'),
+    await queryRows(host.dataSource, 'SELECT * FROM backup_sharings ORDER BY id'),
+    await queryRows(host.dataSource, 'SELECT * FROM backups ORDER BY id'),
   ];
 
   beforeAll(async () => {

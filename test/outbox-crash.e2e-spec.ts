@@ -4,25 +4,22 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { HostProcess, buildHost, startHostProcess } from './support/host-process';
-import { createTestDatabase, TestDatabase, testDatabaseKind } from './support/test-database';
+import { createTestDatabase, dataSourceOptionsFor, TestDatabase, testDatabaseKind } from './support/test-database';
 import { DEMO_BACKUPS, DEMO_PROJECTS, TOKENS } from './support/test-host';
+import { queryRows } from './support/database-query';
 
-/** A database both host processes can open: a SQLite file, or a fresh MySQL schema. */
+/** A database both host processes can open: a SQLite file, or a fresh MySQL or PostgreSQL database. */
 async function sharedDatabase(): Promise<TestDatabase> {
-  if (testDatabaseKind === 'mysql') return createTestDatabase();
+  if (testDatabaseKind !== 'sqlite') return createTestDatabase();
   const folder = mkdtempSync(join(tmpdir(), 'outbox-crash-'));
   return { url: `sqlite:${join(folder, 'host.sqlite')}`, kind: 'sqlite', drop: async () => rmSync(folder, { recursive: true, force: true }) };
 }
 
 async function outboxRows(url: string): Promise<{ sharing_id: string; delivered_at: unknown }[]> {
-  const dataSource = new DataSource(
-    url.startsWith('sqlite:')
-      ? { type: 'better-sqlite3', database: url.slice('sqlite:'.length) }
-      : { type: 'mysql', url, timezone: 'Z' },
-  );
+  const dataSource = new DataSource(dataSourceOptionsFor(url));
   await dataSource.initialize();
   try {
-    return await dataSource.query('SELECT sharing_id, delivered_at FROM backup_sharing_events ORDER BY seq');
+    return await queryRows(dataSource, 'SELECT sharing_id, delivered_at FROM backup_sharing_events ORDER BY seq');
   } finally {
     await dataSource.destroy();
   }

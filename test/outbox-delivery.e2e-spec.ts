@@ -15,8 +15,9 @@ import {
   backupSharingMigrations,
 } from '../libs/backup-sharing/src';
 import { InMemoryBackupCatalog } from '../libs/backup-sharing/src/testing/in-memory-backup-catalog';
-import { createTestDatabase, TestDatabase, testDatabaseKind } from './support/test-database';
+import { createTestDatabase, dataSourceOptionsFor, TestDatabase, testDatabaseKind } from './support/test-database';
 import { DEMO_PROJECTS, TOKENS, TestHost, startTestHost, v2 } from './support/test-host';
+import { queryRows } from './support/database-query';
 
 describe('outbox under concurrent load through the demo host', () => {
   let host: TestHost;
@@ -93,9 +94,7 @@ async function instance(
   const moduleRef = await Test.createTestingModule({
     imports: [
       TypeOrmModule.forRoot({
-        type: 'mysql',
-        url: databaseUrl,
-        timezone: 'Z',
+        ...dataSourceOptionsFor(databaseUrl),
         entities: backupSharingEntities,
         migrations: backupSharingMigrations,
         migrationsRun: true,
@@ -112,7 +111,7 @@ async function instance(
 }
 
 async function undelivered(app: INestApplicationContext): Promise<number> {
-  const [row] = await app.get(DataSource).query('SELECT COUNT(*) AS n FROM backup_sharing_events WHERE delivered_at IS NULL');
+  const [row] = await queryRows(app.get(DataSource), 'SELECT COUNT(*) AS n FROM backup_sharing_events WHERE delivered_at IS NULL');
   return Number(row.n);
 }
 
@@ -124,7 +123,8 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Pro
   }
 }
 
-(testDatabaseKind === 'mysql' ? describe : describe.skip)('several instances on one MySQL database', () => {
+// SQLite runs in one process: several instances on one database need a server.
+(testDatabaseKind === 'sqlite' ? describe.skip : describe)(`several instances on one ${testDatabaseKind} database`, () => {
   let database: TestDatabase;
   const catalog = new InMemoryBackupCatalog();
   const backupIds = Array.from({ length: 20 }, () => catalog.add(OWNER, randomUUID()).id);
@@ -168,7 +168,7 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Pro
     );
     await until(async () => (await undelivered(a)) === 0);
 
-    const [{ n: total }] = await a.get(DataSource).query('SELECT COUNT(*) AS n FROM backup_sharing_events');
+    const [{ n: total }] = await queryRows(a.get(DataSource), 'SELECT COUNT(*) AS n FROM backup_sharing_events');
     expect(Number(total)).toBe(100);
     expect(deliveries).toHaveLength(100);
     expect(new Set(deliveries.map((d) => d.eventId)).size).toBe(100);
@@ -189,7 +189,7 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Pro
     const backupId = catalog.add(OWNER, randomUUID()).id;
     await stuck.get(BackupSharingService).share(OWNER, backupId, ['t1']);
     const claimed = async () => {
-      const rows = await stuck.get(DataSource).query('SELECT claimed_by, delivered_at, event_id FROM backup_sharing_events WHERE backup_id = ?', [backupId]);
+      const rows = await queryRows(stuck.get(DataSource), 'SELECT claimed_by, delivered_at, event_id FROM backup_sharing_events WHERE backup_id = ?', [backupId]);
       return rows[0];
     };
     await until(async () => (await claimed())?.claimed_by === 'instance-stuck');

@@ -1,6 +1,7 @@
 import { Response } from 'supertest';
 import { DEMO_PROJECTS, TestHost, startTestHost } from './support/test-host';
 import { testDatabaseKind } from './support/test-database';
+import { queryRows } from './support/database-query';
 import { SHARING, as, createBackup, randomProjectId, shareRequest } from './support/sharing-api';
 import { Query, caseVariant, shareRacingDelete, shareRacingReset } from './support/sharing-races';
 
@@ -13,7 +14,7 @@ describe(`sharing rules under races (${testDatabaseKind})`, () => {
   let query: Query;
   beforeAll(async () => {
     host = await startTestHost();
-    query = (sql, params = []) => host.dataSource.query(sql, params);
+    query = (sql, params = []) => queryRows(host.dataSource, sql, params);
   });
   afterAll(() => host.close());
 

@@ -8,7 +8,8 @@ import { DEMO_BACKUPS, DEMO_PROJECTS, TOKENS } from './support/test-host';
 import { SHARING, randomProjectId, shareRequest } from './support/sharing-api';
 import { HostProcess, buildHost, startHostProcess } from './support/host-process';
 import { RawConnection, openRaw, rawRequest } from './support/raw-http';
-import { TestDatabase, createTestDatabase, testDatabaseKind } from './support/test-database';
+import { TestDatabase, createTestDatabase, dataSourceOptionsFor, testDatabaseKind } from './support/test-database';
+import { queryRows } from './support/database-query';
 
 // `node dist/src/main.js` as `npm start` runs it, under load, gets SIGTERM: it stops accepting
 // connections, finishes every request in flight (here: shares whose bodies are still arriving),
@@ -67,9 +68,7 @@ function accepts(url: string): Promise<boolean> {
 
 /** The database of the child process, read by the test after the process is gone. */
 async function readDatabase<T>(url: string, work: (dataSource: DataSource) => Promise<T>): Promise<T> {
-  const dataSource = url.startsWith('sqlite:')
-    ? new DataSource({ type: 'better-sqlite3', database: url.slice('sqlite:'.length) })
-    : new DataSource({ type: 'mysql', url, timezone: 'Z' });
+  const dataSource = new DataSource(dataSourceOptionsFor(url));
   await dataSource.initialize();
   try {
     return await work(dataSource);
@@ -161,7 +160,8 @@ describe('SIGTERM under load: node dist/src/main.js', () => {
 
     // The shares finished during the shutdown were committed before the pool closed.
     const committed = await readDatabase(databaseUrl, (dataSource) =>
-      dataSource.query(
+      queryRows(
+        dataSource,
         `SELECT to_project_id FROM backup_sharings WHERE backup_id = ? AND to_project_id IN (${targets.map(() => '?').join(', ')})`,
         [DEMO_BACKUPS.nightly, ...targets],
       ),

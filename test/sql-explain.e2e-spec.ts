@@ -3,14 +3,45 @@ import { SHARING, as } from './support/sharing-api';
 import { Statement, shapeOf, statementsDuring } from './support/sql-capture';
 import { testDatabaseKind } from './support/test-database';
 import { DEMO_PROJECTS, TestHost, startTestHost } from './support/test-host';
+import { queryRows } from './support/database-query';
 
-// On MySQL/MariaDB, every statement the list and the count send (for every sort key and
-// direction, both sides of the scope, each filter, after a marker) is read back with EXPLAIN on
-// a table of many tenants: none may scan the table (`type: ALL`) or a whole index (`type:
-// index`); each reads a range of an index that leads with the caller's scope. The statements
-// are the ones the host really sent, captured from the data source's logger.
+// On MySQL/MariaDB and PostgreSQL, every statement the list and the count send (for every sort
+// key and direction, both sides of the scope, each filter, after a marker) is read back with
+// EXPLAIN on a table of many tenants: none may scan the table (MySQL `type: ALL`, PostgreSQL
+// `Seq Scan`) or a whole index (MySQL `type: index`); each reads a range of an index that leads
+// with the caller's scope. The statements are the ones the host really sent, captured from the
+// data source's logger. SQLite has one tenant per file in practice and no planner to ask as such.
 
-const describeOnMysql = testDatabaseKind === 'mysql' ? describe : describe.skip;
+const describeOnServer = testDatabaseKind === 'sqlite' ? describe.skip : describe;
+
+/** One table (or index) access of a plan, in the terms of the server's own EXPLAIN. */
+interface PlanStep {
+  table: string | null;
+  type: string | null;
+  key: string | null;
+}
+
+/** A PostgreSQL plan node of `EXPLAIN (FORMAT JSON)`. */
+interface PostgresPlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PostgresPlanNode[];
+}
+
+/** The indexes a plan node reads, its own or its bitmap index scans' (under a BitmapOr/BitmapAnd too). */
+function indexesOf(node: PostgresPlanNode): string[] {
+  return [...(node['Index Name'] ? [node['Index Name']] : []), ...(node.Plans ?? []).filter((child) => !child['Relation Name']).flatMap(indexesOf)];
+}
+
+/**
+ * Every node of a PostgreSQL plan that reads a table, as a step: a bitmap heap scan reads the
+ * rows its bitmap index scans found, so it takes their indexes.
+ */
+function postgresSteps(node: PostgresPlanNode): PlanStep[] {
+  const own: PlanStep[] = node['Relation Name'] ? [{ table: node['Relation Name'], type: node['Node Type'], key: indexesOf(node).join(',') || null }] : [];
+  return [...own, ...(node.Plans ?? []).flatMap(postgresSteps)];
+}
 
 const SORT_KEYS = ['created_at', 'updated_at', 'id', 'name', 'status', 'size'];
 const PROJECTS = 200;
@@ -19,7 +50,7 @@ const SHARINGS_PER_PROJECT = 40;
 /** Another tenant's project ID. */
 const project = (n: number) => `explain${String(n).padStart(25, '0')}`;
 
-describeOnMysql('EXPLAIN of the list and count statements (MySQL)', () => {
+describeOnServer(`EXPLAIN of the list and count statements (${testDatabaseKind})`, () => {
   let host: TestHost;
   let probe: { backupId: string; volumeId: string; sharingId: string };
   const owner = DEMO_PROJECTS.owner;
@@ -45,7 +76,8 @@ describeOnMysql('EXPLAIN of the list and count statements (MySQL)', () => {
     const insert = async (table: string, columns: string, rows: unknown[][]) => {
       for (let start = 0; start < rows.length; start += 500) {
         const chunk = rows.slice(start, start + 500);
-        await host.dataSource.query(
+        await queryRows(
+          host.dataSource,
           `INSERT INTO ${table} (${columns}) VALUES ${chunk.map((row) => `(${row.map(() => '?').join(', ')})`).join(', ')}`,
           chunk.flat(),
         );
@@ -58,7 +90,7 @@ describeOnMysql('EXPLAIN of the list and count statements (MySQL)', () => {
       sharings,
     );
     // Statistics of the filled table, as a server that has run a while has them.
-    await host.dataSource.query('ANALYZE TABLE backup_sharings, backups');
+    await host.dataSource.query(testDatabaseKind === 'postgres' ? 'ANALYZE backup_sharings, backups' : 'ANALYZE TABLE backup_sharings, backups');
   }
 
   /** Every list and count the API offers, as query strings. */
@@ -99,18 +131,25 @@ describeOnMysql('EXPLAIN of the list and count statements (MySQL)', () => {
     });
   }
 
-  /** EXPLAIN rows of a statement that reads sharings, as the server plans it. */
-  async function explain(statement: Statement): Promise<{ table: string | null; type: string | null; key: string | null; Extra: string | null }[]> {
-    return host.dataSource.query(`EXPLAIN ${statement.sql}`, statement.params);
+  /**
+   * The table accesses of a statement, as the server plans it (the statement as sent: PostgreSQL
+   * plans it with its parameters' values, as it plans the statement itself at first).
+   */
+  async function explain(statement: Statement): Promise<PlanStep[]> {
+    if (testDatabaseKind !== 'postgres') return host.dataSource.query(`EXPLAIN ${statement.sql}`, statement.params);
+    const [row] = await host.dataSource.query(`EXPLAIN (FORMAT JSON) ${statement.sql}`, statement.params);
+    return postgresSteps(row['QUERY PLAN'][0].Plan);
   }
 
   /**
-   * A plan that reads a whole table or index. A row without a table reads none (the optimizer
-   * found the answer empty from a unique index: "Impossible WHERE noticed after reading const
-   * tables").
+   * A plan that reads a whole table or index. A MySQL row without a table reads none (the
+   * optimizer found the answer empty from a unique index: "Impossible WHERE noticed after
+   * reading const tables"). PostgreSQL reads through an index in every other node type.
    */
-  const scans = (plan: { table: string | null; type: string | null; key: string | null }) =>
-    plan.table !== null && (plan.type === 'ALL' || plan.type === 'index' || plan.key === null);
+  const scans = (plan: PlanStep) =>
+    testDatabaseKind === 'postgres'
+      ? plan.type === 'Seq Scan' || plan.key === null
+      : plan.table !== null && (plan.type === 'ALL' || plan.type === 'index' || plan.key === null);
 
   beforeAll(async () => {
     host = await startTestHost({ EVENTS_DISPATCH: 'false' });
@@ -128,7 +167,8 @@ describeOnMysql('EXPLAIN of the list and count statements (MySQL)', () => {
     expect(plans.length).toBeGreaterThan(200);
     expect(plans.filter(scans)).toEqual([]);
     // Both tables were read: the sharings and, for the nested backups, the host's catalog.
-    expect(new Set(plans.map((plan) => plan.table))).toEqual(new Set(['backup_sharings', 'backups', null]));
+    const tables = testDatabaseKind === 'postgres' ? ['backup_sharings', 'backups'] : ['backup_sharings', 'backups', null];
+    expect(new Set(plans.map((plan) => plan.table))).toEqual(new Set(tables));
   }, 120_000);
 
   it('plans every count statement on an index of the scope, never a scan', async () => {
@@ -144,8 +184,9 @@ describeOnMysql('EXPLAIN of the list and count statements (MySQL)', () => {
 
   it('would see a scan: a statement without the scope is planned as one', async () => {
     // The check can fail: the same table read without the caller's project is a full scan.
-    const [row] = await explain({ sql: 'SELECT * FROM backup_sharings WHERE backup_name LIKE ?', params: ['%x%'] });
+    const sql = testDatabaseKind === 'postgres' ? 'SELECT * FROM backup_sharings WHERE backup_name LIKE $1' : 'SELECT * FROM backup_sharings WHERE backup_name LIKE ?';
+    const [row] = await explain({ sql, params: ['%x%'] });
     expect(scans(row)).toBe(true);
-    expect(row.type).toBe('ALL');
+    expect(row.type).toBe(testDatabaseKind === 'postgres' ? 'Seq Scan' : 'ALL');
   });
 });

@@ -1,14 +1,14 @@
 'use strict';
 // The baseline of the benchmark: the five operations the bench drives (get, list, count, share,
-// cancel) written by hand on Fastify and the database driver alone (mysql2, better-sqlite3):
+// cancel) written by hand on Fastify and the database driver alone (mysql2, pg, better-sqlite3):
 // no NestJS, no ORM, no validation library. It does the work the module does for those
 // requests and nothing else:
 // - a request ID (`X-Openstack-Request-Id`) on every answer and one JSON log line per request;
 // - the static-token check, the project-ID check and the token's scope;
-// - the same SQL statements, in the same order and transactions (named lock, READ COMMITTED,
+// - the same SQL statements, in the same order and transactions (the backup's guard row first, READ COMMITTED,
 //   the event row in the change's transaction), and the same JSON answer.
 // Errors the bench does not provoke answer a bare fault. Environment: HOST, PORT, DATABASE_URL
-// (mysql://... or sqlite:<path>), AUTH_STATIC_TOKENS, BODY_LIMIT (bytes).
+// (mysql://..., postgres://... or sqlite:<path>), AUTH_STATIC_TOKENS, BODY_LIMIT (bytes).
 const { randomUUID } = require('node:crypto');
 const Fastify = require('fastify');
 const sql = require('./sql');

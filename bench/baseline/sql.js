@@ -1,7 +1,7 @@
 'use strict';
 // The baseline's database access: the statements the module and the demo host's catalog send for
-// the bench's requests, written out, on mysql2 (a pool of 10 connections, as TypeORM's default)
-// or better-sqlite3 (one connection, statements prepared once).
+// the bench's requests, written out, on mysql2 or pg (a pool of 10 connections, as TypeORM's
+// default) or better-sqlite3 (one connection, statements prepared once).
 const { randomUUID } = require('node:crypto');
 
 const SHARING_COLUMNS =
@@ -21,6 +21,7 @@ const HOLD_GUARD = {
   mysql: `${GUARD_INSERT} ON DUPLICATE KEY UPDATE version = version + 1`,
   sqlite: `${GUARD_INSERT} ON CONFLICT (backup_id) DO UPDATE SET version = backup_sharing_guards.version + 1`,
 };
+HOLD_GUARD.postgres = HOLD_GUARD.sqlite;
 const GUARD_AND_TARGETS =
   'SELECT g.owner_project_id, g.deleted, g.encrypted, g.backup_name, g.backup_status, g.backup_size, g.backup_volume_id, ' +
   'g.backup_availability_zone, g.active_count, s.to_project_id FROM backup_sharing_guards g ' +
@@ -69,6 +70,29 @@ function sharingOf(row, toDate) {
   return { ...row, created_at: toDate(row.created_at), updated_at: toDate(row.updated_at), deleted_at: toDate(row.deleted_at) };
 }
 
+/** The reads of a server database, on its `query(text, params)` that answers rows. */
+function reads(query, toDate) {
+  return {
+  async findVisible(projectId, id) {
+    const [row] = await query(FIND_VISIBLE, [id, projectId, projectId]);
+    return row ? sharingOf(row, toDate) : undefined;
+  },
+  async list(projectId, column, direction, limit, offset) {
+    return (await query(list(column, direction), [projectId, limit, offset])).map((row) => sharingOf(row, toDate));
+  },
+  async count(projectId) {
+    return Number((await query(COUNT, [projectId]))[0].n);
+  },
+  async describe(ids) {
+    return new Map((await query(describe(ids.length), ids)).map((row) => [row.id, backupOf(row, toDate)]));
+  },
+  async findOwnedBackup(projectId, backupId) {
+    const [row] = await query(FIND_OWNED_BACKUP, [backupId, projectId]);
+    return row ? backupOf(row, toDate) : undefined;
+  },
+  };
+}
+
 function mysqlDatabase(url) {
   // mysql2's callback API under a promise of one's own: its promise API builds an Error (for the
   // stack) on every query, and the module's hot path does not pay that either.
@@ -100,23 +124,7 @@ function mysqlDatabase(url) {
   }
 
   return {
-    async findVisible(projectId, id) {
-      const [row] = await query(FIND_VISIBLE, [id, projectId, projectId]);
-      return row ? sharingOf(row, toDate) : undefined;
-    },
-    async list(projectId, column, direction, limit, offset) {
-      return (await query(list(column, direction), [projectId, limit, offset])).map((row) => sharingOf(row, toDate));
-    },
-    async count(projectId) {
-      return Number((await query(COUNT, [projectId]))[0].n);
-    },
-    async describe(ids) {
-      return new Map((await query(describe(ids.length), ids)).map((row) => [row.id, backupOf(row, toDate)]));
-    },
-    async findOwnedBackup(projectId, backupId) {
-      const [row] = await query(FIND_OWNED_BACKUP, [backupId, projectId]);
-      return row ? backupOf(row, toDate) : undefined;
-    },
+    ...reads(query, toDate),
     share(projectId, backupId, rows, requestId, decide) {
       return change(async (run) => {
         await run(HOLD_GUARD.mysql, guardParams(rows));
@@ -141,6 +149,70 @@ function mysqlDatabase(url) {
       });
     },
     close: () => new Promise((resolve) => pool.end(() => resolve())),
+  };
+}
+
+function postgresDatabase(url) {
+  const { Pool } = require('pg');
+  const pool = new Pool({ connectionString: url, max: 10 });
+  // PostgreSQL numbers its placeholders: each statement text once, as the module does.
+  const numbered = new Map();
+  const text = (sql) => {
+    let result = numbered.get(sql);
+    if (result === undefined) {
+      let n = 0;
+      numbered.set(sql, (result = sql.replace(/\?/g, () => `$${++n}`)));
+    }
+    return result;
+  };
+  const toDate = (value) => value;
+  const query = async (sql, params) => (await pool.query(text(sql), params)).rows;
+
+  /** A change: a READ COMMITTED transaction on one client (which writes the backup's guard row first). */
+  async function change(work) {
+    const client = await pool.connect();
+    let broken;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+      try {
+        const result = await work((sql, params) => client.query(text(sql), params));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError) => (broken = rollbackError));
+        throw error;
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  return {
+    ...reads(query, toDate),
+    share(projectId, backupId, rows, requestId, decide) {
+      const iso = (date) => date.toISOString();
+      return change(async (run) => {
+        await run(HOLD_GUARD.postgres, guardParams(rows));
+        const refusal = decide(targetsOf((await run(GUARD_AND_TARGETS, [backupId])).rows));
+        if (refusal) return refusal;
+        await run(ADD_ACTIVE, [rows.length, backupId, rows.length, LIMIT]);
+        await run(insertSharings(rows.length), sharingParams(rows, iso));
+        await run(insertEvents(rows.length), eventParams(rows, 'backup_sharing.created', iso(rows[0].created_at), requestId));
+        return undefined;
+      });
+    },
+    cancel(projectId, id, requestId) {
+      return change(async (run) => {
+        const at = new Date().toISOString();
+        const [sharing] = (await run(SHARING_BACKUP, [id, projectId])).rows;
+        if (!sharing) return false;
+        await run(REMOVE_ACTIVE, [1, sharing.backup_id, projectId]);
+        if ((await run(CANCEL, [at, at, id, projectId])).rowCount === 0) return false;
+        await run(CANCEL_EVENT, [randomUUID(), 'backup_sharing.canceled', at, requestId, id, projectId]);
+        return true;
+      });
+    },
+    close: () => pool.end(),
   };
 }
 
@@ -203,8 +275,9 @@ function sqliteDatabase(path) {
 
 function open(url) {
   if (url.startsWith('mysql://')) return mysqlDatabase(url);
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return postgresDatabase(url);
   if (url.startsWith('sqlite:')) return sqliteDatabase(url.slice('sqlite:'.length));
-  throw new Error(`DATABASE_URL must be mysql://... or sqlite:<path>, not ${url}`);
+  throw new Error(`DATABASE_URL must be mysql://..., postgres://... or sqlite:<path>, not ${url}`);
 }
 
 module.exports = { open };

@@ -8,10 +8,12 @@ const { join } = require('node:path');
 const ADAPTERS = ['fastify', 'express'];
 const OPERATIONS = ['get', 'list', 'count', 'share', 'cancel'];
 /** The targets: requests per second against the baseline's, p99 against the baseline's. */
-const TARGETS = {
-  fastify: { operations: ['get', 'list', 'cancel'], db: 'mariadb', ratio: 0.75, p99Ratio: 2 },
-  express: { operations: ['get', 'list', 'cancel'], db: 'mariadb', ratio: 0.5 },
-};
+const TARGETS = [
+  { adapter: 'fastify', operations: ['get', 'list', 'cancel'], db: 'mariadb', ratio: 0.75, p99Ratio: 2 },
+  { adapter: 'express', operations: ['get', 'list', 'cancel'], db: 'mariadb', ratio: 0.5 },
+  { adapter: 'fastify', operations: ['get', 'list', 'count', 'share', 'cancel'], db: 'postgres', ratio: 0.75 },
+];
+const DB_NAMES = { mariadb: 'MariaDB', sqlite: 'SQLite', postgres: 'PostgreSQL' };
 
 const round = (value, digits = 2) => (value === undefined || value === null || !Number.isFinite(value) ? null : Math.round(value * 10 ** digits) / 10 ** digits);
 
@@ -24,8 +26,8 @@ function compare(measured) {
       for (const adapter of ADAPTERS) {
         const m = measured.find((x) => x.db === db && x.scenario === scenario && x.server === adapter);
         if (!m) continue;
-        const target = TARGETS[adapter];
-        const targeted = target && target.db === db && target.operations.includes(scenario);
+        const target = TARGETS.find((each) => each.adapter === adapter && each.db === db && each.operations.includes(scenario));
+        const targeted = target !== undefined;
         const ratio = baseline ? round(m.rps / baseline.rps) : null;
         const p99Ratio = baseline ? round(m.p99_ms / baseline.p99_ms) : null;
         rows.push({
@@ -100,7 +102,7 @@ function markdown(rows, memory, environment) {
     '',
   ];
   for (const db of [...new Set(rows.map((r) => r.db))]) {
-    lines.push(`## ${db === 'mariadb' ? 'MariaDB' : 'SQLite'}`, '');
+    lines.push(`## ${DB_NAMES[db] ?? db}`, '');
     lines.push('| operation | baseline req/s | Fastify req/s | ratio | Express req/s | ratio | p50 / p99 baseline | p50 / p99 Fastify | p50 / p99 Express | RSS MB (b / F / E) | CPU µs per answer (b / F / E) |');
     lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const scenario of OPERATIONS) {
@@ -175,7 +177,7 @@ function svg(rows, environment) {
     const x0 = 10 + panel * panelWidth;
     const dbRows = rows.filter((r) => r.db === db);
     const max = Math.max(1, ...dbRows.flatMap((r) => [r.rps, r.baseline_rps ?? 0]));
-    parts.push(`<text x="${x0 + labelWidth}" y="${top - 2}" font-weight="bold">${db === 'mariadb' ? 'MariaDB' : 'SQLite'}</text>`);
+    parts.push(`<text x="${x0 + labelWidth}" y="${top - 2}" font-weight="bold">${DB_NAMES[db] ?? db}</text>`);
     OPERATIONS.forEach((operation, index) => {
       const y0 = top + 6 + index * (3 * barHeight + groupGap);
       const f = dbRows.find((r) => r.scenario === operation && r.adapter === 'fastify');
@@ -201,13 +203,13 @@ function svg(rows, environment) {
   return `${parts.join('\n')}\n`;
 }
 
-function writeReports(folder, measured, memory, environment) {
+function writeReports(folder, measured, memory, environment, name = 'latest') {
   mkdirSync(folder, { recursive: true });
   const rows = compare(measured);
-  writeFileSync(join(folder, 'latest.json'), `${JSON.stringify(rows, null, 2)}\n`);
-  writeFileSync(join(folder, 'latest.md'), markdown(rows, memory, environment));
-  writeFileSync(join(folder, 'latest.svg'), svg(rows, environment));
-  writeFileSync(join(folder, 'latest-environment.json'), `${JSON.stringify(environment, null, 2)}\n`);
+  writeFileSync(join(folder, `${name}.json`), `${JSON.stringify(rows, null, 2)}\n`);
+  writeFileSync(join(folder, `${name}.md`), markdown(rows, memory, environment));
+  writeFileSync(join(folder, `${name}.svg`), svg(rows, environment));
+  writeFileSync(join(folder, `${name}-environment.json`), `${JSON.stringify(environment, null, 2)}\n`);
   if (memory.length > 0) writeFileSync(join(folder, 'memory.json'), `${JSON.stringify({ environment, soaks: memory }, null, 2)}\n`);
   return rows;
 }

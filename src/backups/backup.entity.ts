@@ -17,9 +17,9 @@ export class BackupEntity {
   @Column({ name: 'object_count', type: 'int', nullable: true }) objectCount: number | null;
   @Column({ name: 'fail_reason', type: 'varchar', length: 255, nullable: true }) failReason: string | null;
   @Column({ name: 'encryption_key_id', type: 'varchar', length: 36, nullable: true }) encryptionKeyId: string | null;
-  @Column({ name: 'created_at', type: 'datetime', precision: 6 }) createdAt: Date;
-  @Column({ name: 'updated_at', type: 'datetime', precision: 6, nullable: true }) updatedAt: Date | null;
-  @Column({ name: 'data_timestamp', type: 'datetime', precision: 6, nullable: true }) dataTimestamp: Date | null;
+  @Column({ name: 'created_at', type: Date, precision: 6 }) createdAt: Date;
+  @Column({ name: 'updated_at', type: Date, precision: 6, nullable: true }) updatedAt: Date | null;
+  @Column({ name: 'data_timestamp', type: Date, precision: 6, nullable: true }) dataTimestamp: Date | null;
   @Column({ name: 'has_dependent_backups', type: 'boolean', nullable: true }) hasDependentBackups: boolean | null;
   @Column({ name: 'is_incremental', type: 'boolean', nullable: true }) isIncremental: boolean | null;
   @Column({ name: 'service_metadata', type: 'varchar', length: 255, nullable: true }) serviceMetadata: string | null;

@@ -1,12 +1,12 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
-import { projectIdCollation } from '../../libs/backup-sharing/src';
+import { projectIdCollation, timestampColumn } from '../../libs/backup-sharing/src';
 
 export class CreateBackups1764200000000 implements MigrationInterface {
   name = 'CreateBackups1764200000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const text = (name: string, length: string, isNullable = true) => ({ name, type: 'varchar', length, isNullable });
-    const timestamp = (name: string, isNullable = true) => ({ name, type: 'datetime', precision: 6, isNullable });
+    const timestamp = (name: string, isNullable = true) => ({ name, ...timestampColumn(queryRunner), isNullable });
     await queryRunner.createTable(
       new Table({
         name: 'backups',

@@ -20,6 +20,11 @@ describe('loadConfig', () => {
     expect(config.database).toEqual({ type: 'mysql', url: 'mysql://root:pw@db:3306/block_storage', database: 'block_storage' });
   });
 
+  it.each(['postgres', 'postgresql'])('reads a PostgreSQL URL (%s://) and its database', (scheme) => {
+    const url = `${scheme}://app:p%40ss@db:5432/block_storage`;
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ type: 'postgres', url, database: 'block_storage' });
+  });
+
   it('serves on Fastify with HTTP_ADAPTER=fastify, any case', () => {
     expect(loadConfig({ HTTP_ADAPTER: 'fastify' }).httpAdapter).toBe('fastify');
     expect(loadConfig({ HTTP_ADAPTER: 'Express' }).httpAdapter).toBe('express');
@@ -59,8 +64,10 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    [{ DATABASE_URL: 'postgres://x/y' }, /DATABASE_URL/],
-    [{ DATABASE_URL: 'mysql://root@host:3306/' }, /must name a database/],
+    [{ DATABASE_URL: 'oracle://x/y' }, /DATABASE_URL must start with sqlite:, mysql:\/\/, postgres:\/\//],
+    [{ DATABASE_URL: 'mysql://root@host:3306/' }, /must name a database: mysql:\/\//],
+    [{ DATABASE_URL: 'postgres://app@host:5432' }, /must name a database: postgres:\/\//],
+    [{ DATABASE_URL: 'postgresql://app@[bad/db' }, /not a valid URL: use postgresql:\/\//],
     [{ DATABASE_URL: 'sqlite:' }, /file path/],
     [{ PORT: 'eighty' }, /PORT/],
     [{ PORT: '70000' }, /PORT/],

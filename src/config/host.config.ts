@@ -9,7 +9,8 @@ export type HttpAdapterName = (typeof HTTP_ADAPTERS)[number];
 
 export type DatabaseConfig =
   | { type: 'sqlite'; path: string; durability: SqliteDurability }
-  | { type: 'mysql'; url: string; database: string };
+  | { type: 'mysql'; url: string; database: string }
+  | { type: 'postgres'; url: string; database: string };
 
 export interface HostConfig {
   host: string;
@@ -97,18 +98,21 @@ export function parseDatabaseUrl(url: string, durability: SqliteDurability = { j
     if (!path) throw new ConfigError('DATABASE_URL "sqlite:" needs a file path or ":memory:", e.g. sqlite:data/block-storage.sqlite.');
     return { type: 'sqlite', path, durability };
   }
-  if (url.startsWith('mysql://')) {
+  const scheme = /^([a-z]+):\/\//.exec(url)?.[1];
+  const type = scheme === 'mysql' ? 'mysql' : scheme === 'postgres' || scheme === 'postgresql' ? 'postgres' : undefined;
+  if (type) {
+    const shape = `${scheme}://<user>:<password>@<host>:<port>/<database>`;
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch {
-      throw new ConfigError('DATABASE_URL is not a valid URL: use mysql://<user>:<password>@<host>:<port>/<database>.');
+      throw new ConfigError(`DATABASE_URL is not a valid URL: use ${shape}.`);
     }
     const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-    if (!database) throw new ConfigError('DATABASE_URL must name a database: mysql://<user>:<password>@<host>:<port>/<database>.');
-    return { type: 'mysql', url, database };
+    if (!database) throw new ConfigError(`DATABASE_URL must name a database: ${shape}.`);
+    return { type, url, database };
   }
-  throw new ConfigError('DATABASE_URL must start with sqlite: or mysql:// (see the README).');
+  throw new ConfigError('DATABASE_URL must start with sqlite:, mysql://, postgres:// or postgresql:// (see the README).');
 }
 
 /**

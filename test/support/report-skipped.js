@@ -8,7 +8,8 @@ module.exports = async () => {
   }
   if (process.env.TEST_DATABASE_URL) return;
   console.log(
-    '\nSkipped in this run: the end-to-end suite on MySQL/MariaDB (it needs a server).\n' +
-      'Run it with: npm run test:mysql   (MYSQL_URL defaults to mysql://root@127.0.0.1:3306/backup_sharing_test)\n',
+    '\nSkipped in this run: the end-to-end suite on MySQL/MariaDB and on PostgreSQL (they need a server).\n' +
+      'Run it with: npm run test:mysql   (MYSQL_URL defaults to mysql://root@127.0.0.1:3306/backup_sharing_test)\n' +
+      '        and: npm run test:postgres   (POSTGRES_URL defaults to postgres://postgres@127.0.0.1:5432/backup_sharing_test)\n',
   );
 };

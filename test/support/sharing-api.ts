@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Response } from 'supertest';
 import Test from 'supertest/lib/test';
 import { NAIVE_TIMESTAMP, TOKENS, TestHost, expectFault, v2 } from './test-host';
+import { queryRows } from './database-query';
 
 /** A demo identity: its token, and by default the project it acts for. */
 export type Who = keyof typeof TOKENS;
@@ -87,7 +88,7 @@ export interface SharingDetail extends SharingFields {
  * `where` is a SQL condition with `?` placeholders.
  */
 export async function sharingRows(host: TestHost, where = '1 = 1', parameters: unknown[] = []): Promise<number> {
-  const [row] = await host.dataSource.query(`SELECT COUNT(*) AS n FROM backup_sharings WHERE ${where}`, parameters);
+  const [row] = await queryRows(host.dataSource, `SELECT COUNT(*) AS n FROM backup_sharings WHERE ${where}`, parameters);
   return Number(row.n);
 }
 
@@ -102,8 +103,8 @@ export function activeRowsOf(host: TestHost, backupId: string): Promise<number> 
  */
 export async function expectNothingWritten<T = Response>(host: TestHost, send: () => PromiseLike<T>): Promise<T> {
   const snapshot = async () => [
-    await host.dataSource.query('SELECT * FROM backup_sharings ORDER BY id'),
-    await host.dataSource.query('SELECT id, project_id, status, updated_at FROM backups ORDER BY id'),
+    await queryRows(host.dataSource, 'SELECT * FROM backup_sharings ORDER BY id'),
+    await queryRows(host.dataSource, 'SELECT id, project_id, status, updated_at FROM backups ORDER BY id'),
   ];
   const before = await snapshot();
   const response = await send();

@@ -89,4 +89,4 @@ export { BackupSharingOpenApiExamples } from './http/openapi-examples';
 // Database.
 export { backupSharingMigrations } from './persistence/backup-sharing.migrations';
 export { MigrationLockOptions, runMigrationsExclusively } from './persistence/migrations.lock';
-export { projectIdCollation } from './persistence/migrations/1764300000000-create-backup-sharings.migration';
+export { projectIdCollation, timestampColumn } from './persistence/migrations/1764300000000-create-backup-sharings.migration';

@@ -149,9 +149,11 @@ export function foreignAppModule(databaseUrl: string) {
     imports: [
       TypeOrmModule.forRoot({
         name: 'storage',
-        type: 'mysql',
-        url: databaseUrl,
-        timezone: 'Z',
+        ...(databaseUrl.startsWith('mysql://')
+          ? { type: 'mysql' as const, url: databaseUrl, timezone: 'Z' }
+          : /^postgres(ql)?:\/\//.test(databaseUrl)
+            ? { type: 'postgres' as const, url: databaseUrl }
+            : { type: 'better-sqlite3' as const, database: ':memory:' }),
         entities: [...backupSharingEntities],
         migrations: [...backupSharingMigrations],
         migrationsRun: true,

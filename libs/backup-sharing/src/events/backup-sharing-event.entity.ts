@@ -19,10 +19,10 @@ export class BackupSharingEventEntity {
   @Column({ name: 'backup_id', type: 'varchar', length: 36 }) backupId: string;
   @Column({ name: 'from_project_id', type: 'varchar', length: 64 }) fromProjectId: string;
   @Column({ name: 'to_project_id', type: 'varchar', length: 64 }) toProjectId: string;
-  @Column({ name: 'occurred_at', type: 'datetime', precision: 6 }) occurredAt: Date;
+  @Column({ name: 'occurred_at', type: Date, precision: 6 }) occurredAt: Date;
   @Column({ name: 'request_id', type: 'varchar', length: 64, nullable: true }) requestId: string | null;
   @Column({ name: 'claimed_by', type: 'varchar', length: 100, nullable: true }) claimedBy: string | null;
-  @Column({ name: 'claimed_until', type: 'datetime', precision: 6, nullable: true }) claimedUntil: Date | null;
+  @Column({ name: 'claimed_until', type: Date, precision: 6, nullable: true }) claimedUntil: Date | null;
   @Column({ type: 'int', default: 0 }) attempts: number;
-  @Column({ name: 'delivered_at', type: 'datetime', precision: 6, nullable: true }) deliveredAt: Date | null;
+  @Column({ name: 'delivered_at', type: Date, precision: 6, nullable: true }) deliveredAt: Date | null;
 }

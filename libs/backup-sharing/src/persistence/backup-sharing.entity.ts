@@ -11,6 +11,10 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * The `backup_*` columns copy the backup attributes the list filters and sorts on, so that those
  * queries run on this table's indexes; the host keeps them current through
  * `BackupSharingService.backupChanged`. Answers read the backup live from the catalog instead.
+ *
+ * Datetimes are declared as `Date`, which each driver maps to a type of its own (`datetime` on
+ * MySQL and SQLite, `timestamp` on PostgreSQL, where the migrations create `timestamptz`): a
+ * named type would be unknown to one of them.
  */
 @Entity('backup_sharings')
 export class BackupSharingEntity {
@@ -29,13 +33,13 @@ export class BackupSharingEntity {
   @Column({ type: 'smallint', nullable: true })
   active: 1 | null;
 
-  @Column({ name: 'created_at', type: 'datetime', precision: 6 })
+  @Column({ name: 'created_at', type: Date, precision: 6 })
   createdAt: Date;
 
-  @Column({ name: 'updated_at', type: 'datetime', precision: 6 })
+  @Column({ name: 'updated_at', type: Date, precision: 6 })
   updatedAt: Date;
 
-  @Column({ name: 'deleted_at', type: 'datetime', precision: 6, nullable: true })
+  @Column({ name: 'deleted_at', type: Date, precision: 6, nullable: true })
   deletedAt: Date | null;
 
   @Column({ name: 'backup_name', type: 'varchar', length: 255 })

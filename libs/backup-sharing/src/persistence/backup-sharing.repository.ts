@@ -340,6 +340,7 @@ function scopeColumn(shareToMe: boolean | undefined): 'to_project_id' | 'from_pr
 function translateDuplicate(error: unknown, backupId: string): unknown {
   if (!(error instanceof QueryFailedError)) return error;
   const code = (error.driverError as { code?: string } | undefined)?.code ?? '';
-  if (code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT')) return new AlreadySharedError(backupId);
+  // 23505: PostgreSQL's unique_violation.
+  if (code === 'ER_DUP_ENTRY' || code === '23505' || code.startsWith('SQLITE_CONSTRAINT')) return new AlreadySharedError(backupId);
   return error;
 }

@@ -23,6 +23,17 @@ describe('translateDatabaseError', () => {
     ['a command on a closed connection', new Error("Can't add new command when connection is in closed state")],
     ['SQLite unable to open its file', driverError({ code: 'SQLITE_CANTOPEN' })],
     ['SQLite I/O failure', driverError({ code: 'SQLITE_IOERR_READ' })],
+    ['PostgreSQL refusing the connect', driverError({ code: 'ECONNREFUSED', errno: -111 })],
+    ['PostgreSQL admin shutdown (pg_terminate_backend, fast shutdown)', queryFailed(driverError({ code: '57P01' }))],
+    ['PostgreSQL crash shutdown', queryFailed(driverError({ code: '57P02' }))],
+    ['PostgreSQL starting up', driverError({ code: '57P03', message: 'the database system is starting up' })],
+    ['PostgreSQL too many connections', driverError({ code: '53300' })],
+    ['PostgreSQL connection failure (class 08)', queryFailed(driverError({ code: '08006' }))],
+    ['PostgreSQL unable to connect (class 08)', driverError({ code: '08001' })],
+    ['a pg connection that ended under a query', queryFailed(new Error('Connection terminated unexpectedly'))],
+    ['a pg connect past connectionTimeoutMillis', new Error('Connection terminated due to connection timeout')],
+    ['a pg pool wait past connectionTimeoutMillis', new Error('timeout exceeded when trying to connect')],
+    ['a pg client after its connection failed', new Error('Client has encountered a connection error and is not queryable')],
   ])('%s -> DatabaseUnavailableError (503), keeping the cause', (_what, error) => {
     const translated = translateDatabaseError(error);
     expect(translated).toBeInstanceOf(DatabaseUnavailableError);
@@ -36,6 +47,8 @@ describe('translateDatabaseError', () => {
     ['a lock wait past innodb_lock_wait_timeout', queryFailed(driverError({ code: 'ER_LOCK_WAIT_TIMEOUT', errno: 1205 }))],
     ['the driver deadline of a silent server', queryFailed(driverError({ code: 'QUERY_DEADLINE_EXCEEDED' }))],
     ["mysql2's own query timeout", queryFailed(driverError({ code: 'PROTOCOL_SEQUENCE_TIMEOUT' }))],
+    ['PostgreSQL statement_timeout', queryFailed(driverError({ code: '57014', message: 'canceling statement due to statement timeout' }))],
+    ['PostgreSQL lock_timeout', queryFailed(driverError({ code: '55P03' }))],
   ])('%s -> DatabaseTimeoutError (504)', (_what, error) => {
     expect(translateDatabaseError(error)).toBeInstanceOf(DatabaseTimeoutError);
   });
@@ -44,6 +57,9 @@ describe('translateDatabaseError', () => {
     ['a missing table', queryFailed(driverError({ code: 'ER_NO_SUCH_TABLE', errno: 1146 }))],
     ['a syntax error', queryFailed(driverError({ code: 'ER_PARSE_ERROR', errno: 1064 }))],
     ['a duplicate key', queryFailed(driverError({ code: 'ER_DUP_ENTRY', errno: 1062 }))],
+    ['a PostgreSQL unique violation', queryFailed(driverError({ code: '23505' }))],
+    ['a PostgreSQL missing table', queryFailed(driverError({ code: '42P01' }))],
+    ['a PostgreSQL serialization failure (retried elsewhere)', queryFailed(driverError({ code: '40001' }))],
     ['a programming error', new TypeError('x is undefined')],
     ['a domain error', new AlreadySharedError('b1')],
     ['not an error at all', 'text'],

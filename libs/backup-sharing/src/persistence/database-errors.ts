@@ -6,7 +6,7 @@ import { DatabaseTimeoutError, DatabaseUnavailableError } from '../dependency.er
 // error) stays what it is and ends as a 500 with a generic message, since the client can do
 // nothing about it. The driver's text never reaches the client: it stays in `cause`, for the log.
 
-/** Driver codes (mysql2, Node sockets, SQLite) meaning the database cannot be reached now. */
+/** Driver codes (mysql2, pg, Node sockets, SQLite) meaning the database cannot be reached now. */
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -35,7 +35,19 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_CANTOPEN',
   'SQLITE_IOERR',
   'SQLITE_BUSY',
+  // PostgreSQL SQLSTATEs: too many connections; the server shutting down (smart/fast, after a
+  // crash) or not accepting connections yet; a refused login. Class 08 (connection exceptions)
+  // is matched as a class.
+  '53300',
+  '57P01',
+  '57P02',
+  '57P03',
+  '28000',
+  '28P01',
 ]);
+
+/** PostgreSQL's class 08: connection exceptions (`08006` connection failure, `08001` unable to connect, ...). */
+const UNAVAILABLE_SQLSTATE_CLASS = /^08[0-9A-Z]{3}$/;
 
 /**
  * MySQL/MariaDB error numbers of the same, for servers whose codes mysql2 does not name; 1047:
@@ -46,6 +58,9 @@ const UNAVAILABLE_ERRNOS = new Set([1040, 1047, 1053, 1317, 1927, 2002, 2003, 20
 
 /** A statement the database (or the driver's deadline) abandoned for running too long. */
 const TIMEOUT_CODES = new Set([
+  // PostgreSQL: `statement_timeout` (query_canceled) and `lock_timeout` (lock_not_available).
+  '57014',
+  '55P03',
   'ER_QUERY_TIMEOUT',
   'ER_STATEMENT_TIMEOUT',
   'ER_LOCK_WAIT_TIMEOUT',
@@ -56,8 +71,20 @@ const TIMEOUT_CODES = new Set([
 /** 1969: MariaDB `max_statement_time`; 3024: MySQL `max_execution_time`; 1205: lock wait. */
 const TIMEOUT_ERRNOS = new Set([1969, 3024, 1205]);
 
-/** Messages of driver and TypeORM errors that come without a code. */
-const UNAVAILABLE_MESSAGES = [/^Pool is closed\./, /connection is in closed state/i, /^No connections available/];
+/**
+ * Messages of driver and TypeORM errors that come without a code: mysql2's closed pool and
+ * connection; pg's ended connection, connect past `connectionTimeoutMillis`, pool wait past it,
+ * client or pool no longer usable.
+ */
+const UNAVAILABLE_MESSAGES = [
+  /^Pool is closed\./,
+  /connection is in closed state/i,
+  /^No connections available/,
+  /^Connection terminated/,
+  /^timeout exceeded when trying to connect/,
+  /is not queryable$/,
+  /^Cannot use a pool after calling end/,
+];
 const UNAVAILABLE_NAMES = new Set(['CannotExecuteNotConnectedError', 'ConnectionIsNotSetError', 'ConnectionNotFoundError']);
 
 interface DriverErrorLike {
@@ -81,6 +108,7 @@ export function translateDatabaseError(error: unknown): unknown {
   if (TIMEOUT_CODES.has(code) || (errno !== undefined && TIMEOUT_ERRNOS.has(errno))) return new DatabaseTimeoutError(error);
   if (
     UNAVAILABLE_CODES.has(code) ||
+    UNAVAILABLE_SQLSTATE_CLASS.test(code) ||
     code.startsWith('SQLITE_IOERR') ||
     (errno !== undefined && UNAVAILABLE_ERRNOS.has(errno)) ||
     UNAVAILABLE_NAMES.has(String(outer.name)) ||

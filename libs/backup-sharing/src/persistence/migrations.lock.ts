@@ -34,7 +34,7 @@ export interface MigrationLockOptions {
 export async function runMigrationsExclusively(dataSource: DataSource, options: MigrationLockOptions = {}): Promise<Migration[]> {
   const leaseMs = options.leaseMs ?? 30_000;
   const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  await dataSource.query(`CREATE TABLE IF NOT EXISTS ${TABLE} (name VARCHAR(64) NOT NULL PRIMARY KEY, holder VARCHAR(100) NOT NULL, expires_at BIGINT NOT NULL)`);
+  await createLockTable(dataSource);
   await acquire(dataSource, holder, leaseMs, options.waitMs ?? 600_000);
   const renewal = setInterval(() => {
     dataSource
@@ -51,6 +51,23 @@ export async function runMigrationsExclusively(dataSource: DataSource, options: 
   } finally {
     clearInterval(renewal);
     await dataSource.createQueryBuilder().delete().from(TABLE).where('name = :name AND holder = :holder', { name: NAME, holder }).execute();
+  }
+}
+
+/**
+ * Creates the lock table unless it exists. PostgreSQL's IF NOT EXISTS does not hold against a
+ * concurrent CREATE of the same table: the later one fails on the catalog's unique index (23505)
+ * or as a duplicate table (42P07) once the first committed; asked again, it finds the table.
+ */
+async function createLockTable(dataSource: DataSource): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dataSource.query(`CREATE TABLE IF NOT EXISTS ${TABLE} (name VARCHAR(64) NOT NULL PRIMARY KEY, holder VARCHAR(100) NOT NULL, expires_at BIGINT NOT NULL)`);
+      return;
+    } catch (error) {
+      const code = String((error as { driverError?: { code?: unknown } }).driverError?.code);
+      if (attempt >= 3 || !['23505', '42P07'].includes(code)) throw error;
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { isMysql } from './sql-dialect';
+import { SqlDialect, isMysql, isPostgres, sqlDialectOf } from './sql-dialect';
 import { inTransaction } from './transaction';
 import { retryWriteConflicts } from './write-conflict.retry';
 
@@ -17,6 +17,18 @@ interface MysqlConnection {
 
 interface MysqlDriverLike {
   obtainMasterConnection(): Promise<MysqlConnection>;
+}
+
+/** What the repository needs of a pooled pg client, and how it goes back to the pool. */
+interface PgClient {
+  query(sql: string, params: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener(event: 'error', listener: (error: Error) => void): unknown;
+}
+/** `release(error)` tells the pool to drop the client instead of handing it out again. */
+type PgRelease = (error?: Error | boolean) => void;
+interface PgDriverLike {
+  obtainMasterConnection(): Promise<[PgClient, PgRelease]>;
 }
 
 /** What the repository needs of better-sqlite3. */
@@ -41,10 +53,10 @@ const galeraOf = new WeakMap<DataSource, Promise<boolean>>();
 const causalConnections = new WeakSet<object>();
 const CAUSAL_READS = 'SET SESSION wsrep_sync_wait = 1';
 
-/** The rows an INSERT/UPDATE changed, from either driver's result. */
+/** The rows an INSERT/UPDATE changed, from any driver's result. */
 function affected(result: unknown): number {
-  const header = result as { affectedRows?: number; affected?: number } | undefined;
-  return header?.affectedRows ?? header?.affected ?? 0;
+  const header = result as { affectedRows?: number; affected?: number; rowCount?: number | null } | undefined;
+  return header?.affectedRows ?? header?.affected ?? header?.rowCount ?? 0;
 }
 
 /**
@@ -58,6 +70,10 @@ function affected(result: unknown): number {
  * `QueryFailedError` around the driver's error. A data source with entity subscribers, which
  * may listen to query events, keeps TypeORM's runner so that they still hear every statement.
  *
+ * PostgreSQL: as on MySQL, straight on a pooled client of the data source's own pg pool, each
+ * statement with its placeholders numbered (`sql-dialect.ts`). A client whose connection failed
+ * goes back to the pool as broken, which drops it.
+ *
  * SQLite (better-sqlite3): a statement outside a transaction runs on the data source's one
  * connection, prepared once, as TypeORM's runner would run it, without the runner around it;
  * transactions go through TypeORM (`inTransaction`), which queues them.
@@ -69,55 +85,64 @@ function affected(result: unknown): number {
  * decides access as if the change is done.
  */
 export class SqlExecutor implements SqlRunner {
-  private readonly mode: 'mysql' | 'better-sqlite3' | 'typeorm';
+  private readonly mode: 'mysql' | 'postgres' | 'better-sqlite3' | 'typeorm';
+  private readonly dialect: SqlDialect;
   private statements = new Map<string, SqliteStatement>();
   private statementsOf: SqliteDatabase | undefined;
 
   constructor(private readonly dataSource: DataSource) {
     const subscribed = dataSource.subscribers.length > 0;
-    this.mode = subscribed ? 'typeorm' : isMysql(dataSource) ? 'mysql' : dataSource.options.type === 'better-sqlite3' ? 'better-sqlite3' : 'typeorm';
+    this.dialect = sqlDialectOf(dataSource);
+    this.mode = subscribed
+      ? 'typeorm'
+      : isMysql(dataSource)
+        ? 'mysql'
+        : isPostgres(dataSource)
+          ? 'postgres'
+          : dataSource.options.type === 'better-sqlite3'
+            ? 'better-sqlite3'
+            : 'typeorm';
   }
 
   async select<T>(sql: string, params: unknown[]): Promise<T[]> {
     if (this.mode === 'mysql') return (await this.withConnection((connection) => this.run(connection, sql, params))) as T[];
+    if (this.mode === 'postgres') return (await this.withPgClient((client) => this.runPg(client, sql, params))).rows as T[];
     if (this.mode === 'better-sqlite3') return this.runSqlite(sql, params) as T[];
-    return this.dataSource.query(sql, params);
+    return this.dataSource.query(this.dialect.statement(sql), params);
   }
 
   async change(sql: string, params: unknown[]): Promise<number> {
     if (this.mode === 'mysql') return affected(await this.withConnection((connection) => this.run(connection, sql, params)));
+    if (this.mode === 'postgres') return affected(await this.withPgClient((client) => this.runPg(client, sql, params)));
     if (this.mode === 'better-sqlite3') return (this.runSqlite(sql, params) as { changes: number }).changes;
     const runner = this.dataSource.createQueryRunner();
     try {
-      return affected(await runner.query(sql, params, true));
+      return affected(await runner.query(this.dialect.statement(sql), params, true));
     } finally {
       await runner.release();
     }
   }
 
   /**
-   * Runs `work` in a transaction (READ COMMITTED on MySQL; one after another on SQLite), again
+   * Runs `work` in a transaction (READ COMMITTED on MySQL and PostgreSQL; one after another on SQLite), again
    * from the start when it loses a write conflict, a bounded number of times, then 409.
    */
   transaction<T>(work: (runner: SqlRunner) => Promise<T>): Promise<T> {
+    if (this.mode === 'postgres') return retryWriteConflicts(() => this.pgTransaction(work));
     if (this.mode !== 'mysql') return this.withManager((runner) => work(runner));
     return retryWriteConflicts(() =>
-      this.withConnection(async (connection) => {
-        const runner: SqlRunner = {
-          select: (sql, params) => this.run(connection, sql, params) as Promise<never[]>,
-          change: async (sql, params) => affected(await this.run(connection, sql, params)),
-        };
-        await this.run(connection, 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', []);
-        await this.run(connection, 'START TRANSACTION', []);
-        try {
-          const result = await work(runner);
-          await this.run(connection, 'COMMIT', []);
-          return result;
-        } catch (error) {
-          await this.run(connection, 'ROLLBACK', []).catch(() => undefined);
-          throw error;
-        }
-      }),
+      this.withConnection((connection) =>
+        committed(
+          (sql) => this.run(connection, sql, []),
+          ['SET TRANSACTION ISOLATION LEVEL READ COMMITTED', 'START TRANSACTION'],
+          () =>
+            work({
+              select: (sql, params) => this.run(connection, sql, params) as Promise<never[]>,
+              change: async (sql, params) => affected(await this.run(connection, sql, params)),
+            }),
+          () => undefined,
+        ),
+      ),
     );
   }
 
@@ -129,9 +154,62 @@ export class SqlExecutor implements SqlRunner {
     return retryWriteConflicts(() =>
       inTransaction(this.dataSource, async (manager) => {
         await this.readCausally(manager.queryRunner!);
-        return work(managerRunner(manager), manager);
+        return work(managerRunner(manager, this.dialect), manager);
       }),
     );
+  }
+
+  /**
+   * A READ COMMITTED transaction on one pooled pg client. A client that could not roll back may
+   * still be inside the transaction: it is never handed out again.
+   */
+  private pgTransaction<T>(work: (runner: SqlRunner) => Promise<T>): Promise<T> {
+    return this.withPgClient((client, discard) =>
+      committed(
+        (sql) => this.runPg(client, sql, []),
+        ['BEGIN ISOLATION LEVEL READ COMMITTED'],
+        () =>
+          work({
+            select: async (sql, params) => (await this.runPg(client, sql, params)).rows as never[],
+            change: async (sql, params) => affected(await this.runPg(client, sql, params)),
+          }),
+        discard,
+      ),
+    );
+  }
+
+  /**
+   * `use` on a pooled pg client. The pool drops a client whose connection failed by itself;
+   * `discard` drops one that is connected but not fit to be handed out again. A connection that
+   * fails while the client is out is reported on the client (its statement fails too): heard
+   * here, as the pool hears it on idle clients, or it would end the process.
+   */
+  private async withPgClient<T>(use: (client: PgClient, discard: () => void) => Promise<T>): Promise<T> {
+    const [client, release] = await (this.dataSource.driver as unknown as PgDriverLike).obtainMasterConnection();
+    let discarded = false;
+    const discard = () => {
+      discarded = true;
+    };
+    client.on('error', discard);
+    try {
+      return await use(client, discard);
+    } finally {
+      client.removeListener('error', discard);
+      release(discarded);
+    }
+  }
+
+  /** One PostgreSQL statement, numbered, logged and failing as TypeORM's runner does it. */
+  private async runPg(client: PgClient, sql: string, params: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }> {
+    const { logger } = this.dataSource;
+    const text = this.dialect.statement(sql);
+    logger.logQuery(text, params);
+    try {
+      return await client.query(text, params);
+    } catch (error) {
+      logger.logQueryError(error as Error, text, params);
+      throw new QueryFailedError(text, params, error as Error);
+    }
   }
 
   private async withConnection<T>(use: (connection: MysqlConnection) => Promise<T>): Promise<T> {
@@ -221,10 +299,31 @@ export class SqlExecutor implements SqlRunner {
   }
 }
 
+/**
+ * `work` inside a transaction opened by the `begin` statements: committed when it succeeds, rolled
+ * back when it fails (`rollbackFailed` hears a rollback that failed too; the error is `work`'s).
+ */
+async function committed<T>(
+  run: (sql: string) => Promise<unknown>,
+  begin: string[],
+  work: () => Promise<T>,
+  rollbackFailed: () => void,
+): Promise<T> {
+  for (const statement of begin) await run(statement);
+  try {
+    const result = await work();
+    await run('COMMIT');
+    return result;
+  } catch (error) {
+    await run('ROLLBACK').catch(rollbackFailed);
+    throw error;
+  }
+}
+
 /** A transaction's entity manager as a `SqlRunner` (TypeORM's runner). */
-function managerRunner(manager: EntityManager): SqlRunner {
+function managerRunner(manager: EntityManager, dialect: SqlDialect): SqlRunner {
   return {
-    select: (sql, params) => manager.query(sql, params),
-    change: async (sql, params) => affected(await manager.queryRunner!.query(sql, params, true)),
+    select: (sql, params) => manager.query(dialect.statement(sql), params),
+    change: async (sql, params) => affected(await manager.queryRunner!.query(dialect.statement(sql), params, true)),
   };
 }

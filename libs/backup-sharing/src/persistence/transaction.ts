@@ -3,9 +3,9 @@ import { DataSource, EntityManager } from 'typeorm';
 /** Tail of each SQLite data source's transaction queue. */
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
 
-/** MySQL and MariaDB lock rows (`FOR UPDATE`, `SKIP LOCKED`); SQLite locks the whole database. */
+/** MySQL, MariaDB and PostgreSQL lock rows (`FOR UPDATE`, `SKIP LOCKED`); SQLite locks the whole database. */
 export function supportsRowLocks(dataSource: DataSource): boolean {
-  return ['mysql', 'mariadb'].includes(dataSource.options.type);
+  return ['mysql', 'mariadb', 'postgres'].includes(dataSource.options.type);
 }
 
 /**

@@ -30,20 +30,30 @@ function listIndexes(): TableIndex[] {
 
 /**
  * Project IDs compare byte for byte, as on SQLite: MySQL's default collations would make `abc` and
- * `ABC` one project, and so one tenant's scope. (UUID columns keep the default collation: a UUID
- * is the same in either case.)
+ * `ABC` one project, and so one tenant's scope; PostgreSQL's `C` collation compares bytes, where
+ * a database created with a locale would sort and match by that locale's rules. (UUID columns
+ * keep the default collation: a UUID is the same in either case.)
  */
 export function projectIdCollation(queryRunner: QueryRunner): { charset?: string; collation?: string } {
-  return ['mysql', 'mariadb'].includes(queryRunner.connection.driver.options.type)
-    ? { charset: 'ascii', collation: 'ascii_bin' }
-    : {};
+  const type = queryRunner.connection.driver.options.type;
+  if (['mysql', 'mariadb'].includes(type)) return { charset: 'ascii', collation: 'ascii_bin' };
+  return type === 'postgres' ? { collation: 'C' } : {};
+}
+
+/**
+ * A datetime column with microseconds. PostgreSQL: `timestamptz`, which stores the instant, so
+ * that no time zone (the process's, the session's) can shift what is written or read. MySQL and
+ * SQLite: `datetime`, written and read as UTC by the drivers' settings.
+ */
+export function timestampColumn(queryRunner: QueryRunner): { type: string; precision: number } {
+  return { type: queryRunner.connection.driver.options.type === 'postgres' ? 'timestamptz' : 'datetime', precision: 6 };
 }
 
 export class CreateBackupSharings1764300000000 implements MigrationInterface {
   name = 'CreateBackupSharings1764300000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const timestamp = { type: 'datetime', precision: 6 } as const;
+    const timestamp = timestampColumn(queryRunner);
     const projectId = { type: 'varchar', length: '64', ...projectIdCollation(queryRunner) };
     await queryRunner.createTable(
       new Table({

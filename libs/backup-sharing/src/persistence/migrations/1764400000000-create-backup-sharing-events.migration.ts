@@ -1,11 +1,11 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-import { projectIdCollation } from './1764300000000-create-backup-sharings.migration';
+import { projectIdCollation, timestampColumn } from './1764300000000-create-backup-sharings.migration';
 
 export class CreateBackupSharingEvents1764400000000 implements MigrationInterface {
   name = 'CreateBackupSharingEvents1764400000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const timestamp = { type: 'datetime', precision: 6 } as const;
+    const timestamp = timestampColumn(queryRunner);
     // SQLite auto-increments only an INTEGER PRIMARY KEY (which is 64-bit there).
     const sequence = queryRunner.connection.driver.options.type.includes('sqlite') ? 'integer' : 'bigint';
     await queryRunner.createTable(
