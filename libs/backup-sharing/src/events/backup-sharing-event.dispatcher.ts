@@ -63,8 +63,12 @@ export class BackupSharingEventDispatcher implements OnApplicationBootstrap, Bef
 
   /** Delivers everything that is due now, and resolves when done (used by tests and scripts). */
   async flush(): Promise<void> {
-    await this.draining;
-    await this.drain();
+    // A round a nudge started meanwhile holds its events under its claim, which this round skips
+    // (`SKIP LOCKED`): wait for that round too, until none is in flight.
+    do {
+      await this.draining;
+      await this.drain();
+    } while (this.draining);
   }
 
   private schedule(delayMs: number): void {
