@@ -15,6 +15,8 @@ const common = {
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  // The foreign hosts run under their own test runners (scripts/test-foreign-host.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/foreign-host/'],
 };
 
 module.exports = {
@@ -28,13 +30,5 @@ module.exports = {
     { ...common, displayName: 'galera', testMatch: ['<rootDir>/test/galera/**/*.galera-spec.ts'] },
     // Swagger UI in headless Chromium; `npm run test:browser` (scripts/test-browser.js) runs it.
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'] },
-    // The packed module in a foreign host; `scripts/test-foreign-host.js` installs it first.
-    // Its roots leave out libs/, so `nestjs-backup-sharing` resolves to the installed tarball only.
-    {
-      ...common,
-      displayName: 'foreign',
-      roots: ['<rootDir>/test/foreign-host', '<rootDir>/test/support'],
-      testMatch: ['<rootDir>/test/foreign-host/*.foreign-spec.ts'],
-    },
   ],
 };

@@ -2,7 +2,7 @@
 // Runs the Swagger UI browser test (jest project "browser") in headless Chromium. Chromium
 // missing: a plain skip with instructions, or a failure when CI=true. `npm test` does not need it.
 const { existsSync } = require('node:fs');
-const { spawnSync } = require('node:child_process');
+const { runJest } = require('./run-jest');
 
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ci = process.env.CI === 'true';
@@ -17,8 +17,7 @@ if (!existsSync(chromium)) {
   process.exit(0);
 }
 
-const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '--selectProjects', 'browser', ...process.argv.slice(2)], {
-  stdio: 'inherit',
+runJest(['--selectProjects', 'browser', ...process.argv.slice(2)], {
   env: { ...process.env, CHROMIUM_PATH: chromium },
-});
-process.exit(jest.status ?? 1);
+  label: 'browser suite',
+}).then((status) => process.exit(status));

@@ -8,6 +8,7 @@ const { mkdtempSync, rmSync } = require('node:fs');
 const { createServer } = require('node:net');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
+const { runJest } = require('./run-jest');
 
 const root = join(__dirname, '..');
 const ci = process.env.CI === 'true';
@@ -63,12 +64,10 @@ async function main() {
   }
   let status = 1;
   try {
-    const jest = spawnSync(
-      process.execPath,
-      [require.resolve('jest/bin/jest'), '--selectProjects', 'e2e', '--runTestsByPath', 'test/keystone.e2e-spec.ts', ...process.argv.slice(2)],
-      { cwd: root, stdio: 'inherit', env: { ...process.env, TEST_KEYSTONE_FIXTURES: join(home, 'fixtures.json') } },
-    );
-    status = jest.status ?? 1;
+    status = await runJest(['--selectProjects', 'e2e', '--runTestsByPath', 'test/keystone.e2e-spec.ts', ...process.argv.slice(2)], {
+      env: { ...process.env, TEST_KEYSTONE_FIXTURES: join(home, 'fixtures.json') },
+      label: 'Keystone suite',
+    });
   } finally {
     stop();
   }

@@ -4,6 +4,7 @@
 // after that database. Unreachable server: a skip with instructions, or a failure when CI=true.
 const { spawnSync } = require('node:child_process');
 const mysql = require('mysql2/promise');
+const { runJest } = require('./run-jest');
 
 const url = new URL(process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306/backup_sharing_test');
 const ci = process.env.CI === 'true';
@@ -28,14 +29,11 @@ async function main() {
   } finally {
     await connection?.end();
   }
-  const prepared = spawnSync(process.execPath, [require.resolve('./test-foreign-host.js')], { stdio: 'inherit' });
-  if (prepared.status !== 0) process.exit(prepared.status ?? 1);
-  const jest = spawnSync(
-    process.execPath,
-    [require.resolve('jest/bin/jest'), '--selectProjects', 'e2e', 'foreign', ...process.argv.slice(2)],
-    { stdio: 'inherit', env: { ...process.env, TEST_DATABASE_URL: url.toString() } },
-  );
-  process.exit(jest.status ?? 1);
+  const status = await runJest(['--selectProjects', 'e2e', ...process.argv.slice(2)], {
+    env: { ...process.env, TEST_DATABASE_URL: url.toString() },
+    label: 'MySQL suite',
+  });
+  process.exit(status);
 }
 
 main();

@@ -2,8 +2,8 @@
 // Runs the end-to-end suite against PostgreSQL (POSTGRES_URL, default
 // postgres://postgres@127.0.0.1:5432/backup_sharing_test). Each test file gets its own database
 // named after that one. Unreachable server: a skip with instructions, or a failure when CI=true.
-const { spawnSync } = require('node:child_process');
 const { Client } = require('pg');
+const { runJest } = require('./run-jest');
 
 const url = new URL(process.env.POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/backup_sharing_test');
 const ci = process.env.CI === 'true';
@@ -33,14 +33,11 @@ async function main() {
   } finally {
     await client.end().catch(() => undefined);
   }
-  const prepared = spawnSync(process.execPath, [require.resolve('./test-foreign-host.js')], { stdio: 'inherit' });
-  if (prepared.status !== 0) process.exit(prepared.status ?? 1);
-  const jest = spawnSync(
-    process.execPath,
-    [require.resolve('jest/bin/jest'), '--selectProjects', 'e2e', 'foreign', ...process.argv.slice(2)],
-    { stdio: 'inherit', env: { ...process.env, TEST_DATABASE_URL: url.toString() } },
-  );
-  process.exit(jest.status ?? 1);
+  const status = await runJest(['--selectProjects', 'e2e', ...process.argv.slice(2)], {
+    env: { ...process.env, TEST_DATABASE_URL: url.toString() },
+    label: 'PostgreSQL suite',
+  });
+  process.exit(status);
 }
 
 main();

@@ -16,7 +16,10 @@ import { hostMigrations } from './backups/backups.migration';
 import { BackupsModule } from './backups/backups.module';
 import { BackupsPersistenceModule } from './backups/backups-persistence.module';
 import { HostConfig } from './config/host.config';
+import { DEMO_PROJECTS } from './config/demo-tokens';
+import { DEMO_BACKUPS } from './backups/demo-seed';
 import { boundedMysqlDriver } from './database/bounded-mysql.driver';
+import { SQLITE_BUSY_TIMEOUT_MS, applySqlitePragmas } from './database/sqlite-pragmas';
 import { boundedPostgresDriver } from './database/bounded-postgres.driver';
 import { createTokenVerifier } from './config/token-verifier.factory';
 import { HealthModule } from './health/health.module';
@@ -34,9 +37,15 @@ function dataSourceOptions(config: HostConfig): TypeOrmModuleOptions {
     retryAttempts: 0,
   };
   if (config.database.type === 'sqlite') {
-    const { path } = config.database;
+    const { path, durability } = config.database;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    return { ...common, type: 'better-sqlite3' as const, database: path };
+    return {
+      ...common,
+      type: 'better-sqlite3' as const,
+      database: path,
+      timeout: SQLITE_BUSY_TIMEOUT_MS,
+      prepareDatabase: (database: Parameters<typeof applySqlitePragmas>[0]) => applySqlitePragmas(database, durability),
+    };
   }
   const { dbConnectTimeoutMs, dbStatementTimeoutMs } = config.edge;
   if (config.database.type === 'postgres') {
@@ -90,6 +99,9 @@ export class AppModule {
             maxSharesPerBackup: config.maxSharesPerBackup,
             cancelAllEnabled: config.edge.cancelAllEnabled,
             events: config.events,
+            ...config.publicAddress,
+            // Swagger UI pre-fills the demo owner's project; the examples share its seeded backup.
+            openApiExamples: { projectId: DEMO_PROJECTS.owner, toProjectId: DEMO_PROJECTS.recipient, backupId: DEMO_BACKUPS.nightly },
           }),
         }),
         BackupsModule,

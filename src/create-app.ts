@@ -7,9 +7,9 @@ import { seedDemoBackups } from './backups/demo-seed';
 import { HostConfig } from './config/host.config';
 import { setupSwaggerUi } from './docs/openapi.document';
 import { createHostLogger, isLoggerService } from './http/host-logger';
-import { configureHttpEdge, requireHostHeader } from './http/http-edge';
-import { createNestApp, useJsonBodyParser } from './http/http-adapter';
-import { requestLogMiddleware } from './http/request-log.middleware';
+import { configureHttpEdge } from './http/http-edge';
+import { createNestApp } from './http/http-adapter';
+import { requestBodyMiddleware } from './http/request-body';
 
 /**
  * Builds the demo host, ready to `listen`: used by `main.ts` and by the end-to-end tests, so the
@@ -22,15 +22,15 @@ export async function createApp(
   const logger = options.logger === false || isLoggerService(options.logger)
     ? options.logger
     : createHostLogger(config.edge.logFormat, options.logger ?? ['log', 'warn', 'error']);
-  // Express or Fastify (HTTP_ADAPTER), each parsing JSON bodies only, up to BODY_LIMIT.
+  // Express or Fastify (HTTP_ADAPTER), neither with a body parser of its own.
   const app = await createNestApp(AppModule.forRoot(config), config, logger);
   const requestLog = new Logger('HTTP');
 
-  // Request ID and one structured log line on every answer, unknown paths included.
-  app.use(requestLogMiddleware(requestLog));
-  app.use(requireHostHeader);
-  useJsonBodyParser(app, config);
+  // In front of the adapter: request ID and one structured log line on every answer, unknown
+  // paths included; Host, target, path and query checked; then limits and the server's own errors.
   configureHttpEdge(app.getHttpServer(), config.edge, requestLog);
+  // The body read (up to BODY_LIMIT) and parsed the same on both adapters, before any route.
+  app.use(requestBodyMiddleware(config.edge.bodyLimitBytes));
   // The host's own routes and unknown paths answer in the same fault shape as the module.
   app.useGlobalFilters(new FaultFilter(app.get(HttpAdapterHost)));
   // SIGTERM: stop accepting, finish the requests in flight, close the pool, then exit 0.

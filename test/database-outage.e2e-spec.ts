@@ -1,5 +1,5 @@
 import { DataSource, QueryRunner } from 'typeorm';
-import { sqlDialectOf } from '../libs/backup-sharing/src';
+import { sqlDialectOf } from '../libs/backup-sharing/src/persistence/sql-dialect';
 import { TOKENS, TestHost, expectFault, startTestHost } from './support/test-host';
 import { SHARING, as, createBackup, expectRequestId, randomProjectId, shareOk, shareRequest } from './support/sharing-api';
 import { dataSourceOptionsFor, testDatabaseKind } from './support/test-database';
@@ -52,10 +52,13 @@ describeOnServer(`database outages (${testDatabaseKind} through a TCP proxy the 
     direct = await new DataSource(dataSourceOptionsFor(host.database.url)).initialize();
   });
   afterAll(async () => {
-    await proxy.set('pass');
-    await direct.destroy();
-    await host.close();
-    await proxy.stop();
+    try {
+      await proxy?.set('pass');
+      await direct?.destroy();
+      await host?.close();
+    } finally {
+      await proxy?.stop();
+    }
   });
 
   /** Every row of both tables, read directly: what "nothing written" is checked against. */

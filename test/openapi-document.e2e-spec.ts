@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FAULT_NAMES } from '../libs/backup-sharing/src';
+import { FAULT_NAMES } from '../libs/backup-sharing/src/http/fault.filter';
 import { DEMO_TOKENS } from '../src/config/demo-tokens';
 import {
   OPENAPI_FILE,

@@ -1,9 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { buildHost, startHostProcess } from './support/host-process';
+import { HostProcess, buildHost, startHostProcess } from './support/host-process';
 import { createTestDatabase, dataSourceOptionsFor, TestDatabase, testDatabaseKind } from './support/test-database';
 import { DEMO_BACKUPS, DEMO_PROJECTS, TOKENS } from './support/test-host';
 import { queryRows } from './support/database-query';
@@ -11,8 +11,8 @@ import { queryRows } from './support/database-query';
 /** A database both host processes can open: a SQLite file, or a fresh MySQL or PostgreSQL database. */
 async function sharedDatabase(): Promise<TestDatabase> {
   if (testDatabaseKind !== 'sqlite') return createTestDatabase();
-  const path = join(mkdtempSync(join(tmpdir(), 'outbox-crash-')), 'host.sqlite');
-  return { url: `sqlite:${path}`, kind: 'sqlite', drop: async () => undefined };
+  const folder = mkdtempSync(join(tmpdir(), 'outbox-crash-'));
+  return { url: `sqlite:${join(folder, 'host.sqlite')}`, kind: 'sqlite', drop: async () => rmSync(folder, { recursive: true, force: true }) };
 }
 
 async function outboxRows(url: string): Promise<{ sharing_id: string; delivered_at: unknown }[]> {
@@ -27,17 +27,26 @@ async function outboxRows(url: string): Promise<{ sharing_id: string; delivered_
 
 describe('outbox across a crash (two real host processes)', () => {
   let database: TestDatabase;
+  const started: HostProcess[] = [];
+  const start = async (env: Record<string, string>) => {
+    const host = await startHostProcess(env);
+    started.push(host);
+    return host;
+  };
 
   beforeAll(async () => {
     buildHost();
     database = await sharedDatabase();
   }, 120_000);
-  afterAll(() => database.drop());
+  afterAll(async () => {
+    await Promise.all(started.map((host) => host.stop()));
+    await database?.drop();
+  });
 
   it('delivers after a restart the event of a change whose process was killed before delivering it', async () => {
     // The first process writes but does not dispatch, so its death always falls between the
     // commit and the delivery.
-    const writer = await startHostProcess({ DATABASE_URL: database.url, EVENTS_DISPATCH: 'false' });
+    const writer = await start({ DATABASE_URL: database.url, EVENTS_DISPATCH: 'false' });
     const shared = await request(writer.url)
       .post(`/v2/${DEMO_PROJECTS.owner}/os-vendor-backup-sharing`)
       .set('X-Auth-Token', TOKENS.owner)
@@ -49,7 +58,7 @@ describe('outbox across a crash (two real host processes)', () => {
     expect(writer.output()).not.toContain('backup_sharing.created');
     expect(await outboxRows(database.url)).toEqual([{ sharing_id: sharingId, delivered_at: null }]);
 
-    const restarted = await startHostProcess({ DATABASE_URL: database.url, EVENTS_POLL_INTERVAL_MS: '50' });
+    const restarted = await start({ DATABASE_URL: database.url, EVENTS_POLL_INTERVAL_MS: '50' });
     try {
       const [line] = await restarted.waitForOutput(new RegExp(`backup_sharing\\.created event=\\S+ sharing=${sharingId}.*`));
       expect(line).toContain(`request=${shared.headers['x-openstack-request-id']}`);

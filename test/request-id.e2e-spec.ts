@@ -1,5 +1,5 @@
 import { Response } from 'supertest';
-import { FAULT_NAMES } from '../libs/backup-sharing/src';
+import { FAULT_NAMES } from '../libs/backup-sharing/src/http/fault.filter';
 import { DEMO_BACKUPS, DEMO_PROJECTS, TOKENS, TestHost, startTestHost, v2 } from './support/test-host';
 import { REQUEST_ID, SHARING, as, expectRequestId, shareRequest } from './support/sharing-api';
 

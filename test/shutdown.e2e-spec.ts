@@ -95,8 +95,8 @@ describe('SIGTERM under load: node dist/src/main.js', () => {
     host = await startHostProcess({ DATABASE_URL: databaseUrl, DEMO_SEED: 'true', LOG_FORMAT: 'json', EVENTS_DISPATCH: 'false' });
   }, 180_000);
   afterAll(async () => {
-    if (host.child.exitCode === null && host.child.signalCode === null) host.child.kill('SIGKILL');
-    await database.drop();
+    await host?.stop();
+    await database?.drop();
     if (sqliteFolder) rmSync(sqliteFolder, { recursive: true, force: true });
   });
 

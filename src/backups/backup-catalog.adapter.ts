@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { BackupCatalog, CatalogBackup, SqlDialect, SqlExecutor, sqlDialectOf } from '../../libs/backup-sharing/src';
+import { BackupCatalog, CatalogBackup, CatalogReader, backupSharedWith, catalogReader } from '../../libs/backup-sharing/src';
 import { BackupEntity } from './backup.entity';
 
 /** What the sharing module sees of the host's backups. */
@@ -59,7 +59,7 @@ const SELECT_BACKUPS =
 const flag = (value: unknown): boolean | null => (value === null || value === undefined ? null : Boolean(Number(value)));
 const count = (value: number | string | null): number | null => (value === null ? null : Number(value));
 
-function fromRecord(record: BackupRecord, dialect: SqlDialect): CatalogBackup {
+function fromRecord(record: BackupRecord, dialect: CatalogReader): CatalogBackup {
   return {
     id: record.id,
     projectId: record.project_id,
@@ -86,23 +86,34 @@ function fromRecord(record: BackupRecord, dialect: SqlDialect): CatalogBackup {
 /**
  * The host's binding of the module's `BackupCatalog` port, on its own `backups` table. The
  * module asks it on every get, list and share: one hand-written query each (through the module's
- * `SqlExecutor`, as cheap as the driver), mapped by hand, as entity hydration of a page of
+ * `catalogReader`, as cheap as the driver), mapped by hand, as entity hydration of a page of
  * backups cost more than the query.
  */
 @Injectable()
 export class BackupCatalogAdapter extends BackupCatalog {
-  private readonly dialect: SqlDialect;
-  private readonly sql: SqlExecutor;
+  private readonly sql: CatalogReader;
 
   constructor(@InjectRepository(BackupEntity) backups: Repository<BackupEntity>) {
     super();
-    this.dialect = sqlDialectOf(backups.manager.connection);
-    this.sql = new SqlExecutor(backups.manager.connection);
+    this.sql = catalogReader(backups.manager.connection);
   }
 
   async findOwned(projectId: string, backupId: string): Promise<CatalogBackup | undefined> {
     const [record] = await this.sql.select<BackupRecord>(`${SELECT_BACKUPS} WHERE id = ? AND project_id = ?`, [backupId, projectId]);
-    return record ? fromRecord(record, this.dialect) : undefined;
+    return record ? fromRecord(record, this.sql) : undefined;
+  }
+
+  /**
+   * The backup if `projectId` owns it or receives it through an active sharing, in one query
+   * scoped by the project: another project's backup and an unknown ID are the same miss, with
+   * the same work, so the answer's timing tells neither apart.
+   */
+  async findReadable(projectId: string, backupId: string): Promise<CatalogBackup | undefined> {
+    const [record] = await this.sql.select<BackupRecord>(
+      `${SELECT_BACKUPS} WHERE id = ? AND (project_id = ? OR ${backupSharedWith('backups.id')})`,
+      [backupId, projectId, projectId],
+    );
+    return record ? fromRecord(record, this.sql) : undefined;
   }
 
   async describe(backupIds: readonly string[]): Promise<Map<string, CatalogBackup>> {
@@ -111,6 +122,6 @@ export class BackupCatalogAdapter extends BackupCatalog {
       `${SELECT_BACKUPS} WHERE id IN (${backupIds.map(() => '?').join(', ')})`,
       [...backupIds],
     );
-    return new Map(records.map((record) => [record.id, fromRecord(record, this.dialect)]));
+    return new Map(records.map((record) => [record.id, fromRecord(record, this.sql)]));
   }
 }

@@ -2,13 +2,15 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, UseGuards, U
 import {
   BackupNotFoundError,
   Caller,
+  CatalogBackup,
   CurrentCaller,
+  FaultValidationPipe,
   NotAuthorizedError,
   ProjectScopeGuard,
+  PublicAddress,
   canonicalUuid,
   isUuid,
   toSharedBackupView,
-  validationPipe,
 } from '../../libs/backup-sharing/src';
 import { BackupActionRequest, CreateBackupRequest } from './backup.dto';
 import {
@@ -20,27 +22,30 @@ import {
   ApiShowBackup,
 } from './backups.api-docs';
 import { BackupsService } from './backups.service';
-import { BackupEntity } from './backup.entity';
 import { toCatalogBackup } from './backup-catalog.adapter';
 
-function view(backup: BackupEntity) {
-  return { ...toSharedBackupView(toCatalogBackup(backup)), 'os-backup-project-attr:project_id': backup.projectId };
+function view(backup: CatalogBackup) {
+  return { ...toSharedBackupView(backup), 'os-backup-project-attr:project_id': backup.projectId };
 }
 
 /** A subset of Cinder's v2 backups API, enough to exercise sharing end to end. */
 @ApiBackupsController()
 @Controller('v2/:project_id/backups')
 @UseGuards(ProjectScopeGuard)
-@UsePipes(validationPipe)
+@UsePipes(FaultValidationPipe)
 export class BackupsController {
-  constructor(private readonly backups: BackupsService) {}
+  constructor(
+    private readonly backups: BackupsService,
+    private readonly address: PublicAddress,
+  ) {}
 
   @Post()
   @HttpCode(202)
   @ApiCreateBackup()
-  async create(@CurrentCaller() caller: Caller, @Body() body: CreateBackupRequest, @Req() request: { protocol?: string; headers: Record<string, unknown> }) {
+  async create(@CurrentCaller() caller: Caller, @Body() body: CreateBackupRequest, @Req() request: Parameters<PublicAddress['baseUrlOf']>[0]) {
     const backup = await this.backups.create(caller.projectId, body.backup);
-    const base = `${request.protocol ?? 'http'}://${String(request.headers.host ?? 'localhost')}`;
+    // The service's public address, as the module's `shared_links` have it: never the client's Host.
+    const base = this.address.baseUrlOf(request);
     return {
       backup: {
         id: backup.id,
@@ -56,7 +61,7 @@ export class BackupsController {
   @Get('detail')
   @ApiListBackups()
   async list(@CurrentCaller() caller: Caller) {
-    return { backups: (await this.backups.list(caller.projectId)).map(view) };
+    return { backups: (await this.backups.list(caller.projectId)).map((backup) => view(toCatalogBackup(backup))) };
   }
 
   @Get(':id')

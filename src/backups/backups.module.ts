@@ -1,5 +1,5 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { EVERY_PATH, httpEdgeMiddleware } from '../../libs/backup-sharing/src';
+import { applyHttpEdge } from '../../libs/backup-sharing/src';
 import { BackupsController } from './backups.controller';
 import { BackupsPersistenceModule } from './backups-persistence.module';
 import { BackupsService } from './backups.service';
@@ -12,6 +12,6 @@ import { BackupsService } from './backups.service';
 export class BackupsModule implements NestModule {
   /** The same HTTP edge as the sharing routes: 405 with Allow, 406, 415, in one middleware. */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(httpEdgeMiddleware(BackupsController)).forRoutes(EVERY_PATH);
+    applyHttpEdge(consumer, BackupsController);
   }
 }

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
-import { BackupNotFoundError, BackupSharingService } from '../../libs/backup-sharing/src';
-import { toCatalogBackup } from './backup-catalog.adapter';
+import { BackupNotFoundError, BackupSharingService, CatalogBackup } from '../../libs/backup-sharing/src';
+import { BackupCatalogAdapter, toCatalogBackup } from './backup-catalog.adapter';
 import { BackupEntity } from './backup.entity';
 import { CreateBackupFields } from './backup.dto';
 
@@ -13,6 +13,7 @@ export class BackupsService {
   constructor(
     @InjectRepository(BackupEntity) private readonly backups: Repository<BackupEntity>,
     private readonly sharing: BackupSharingService,
+    private readonly catalog: BackupCatalogAdapter,
   ) {}
 
   /** No data mover in the demo: a new backup is available at once. */
@@ -43,11 +44,11 @@ export class BackupsService {
     return backup;
   }
 
-  /** Readable by the owner and by every project the backup is shared with. */
-  async get(projectId: string, id: string): Promise<BackupEntity> {
-    const backup = await this.backups.findOneBy({ id });
-    if (backup && (backup.projectId === projectId || (await this.sharing.isSharedWith(id, projectId)))) return backup;
-    throw new BackupNotFoundError(id);
+  /** Readable by the owner and by every project the backup is shared with: one scoped query. */
+  async get(projectId: string, id: string): Promise<CatalogBackup> {
+    const backup = await this.catalog.findReadable(projectId, id);
+    if (!backup) throw new BackupNotFoundError(id);
+    return backup;
   }
 
   list(projectId: string): Promise<BackupEntity[]> {

@@ -8,7 +8,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 3000,
       httpAdapter: 'express',
-      database: { type: 'sqlite', path: 'data/block-storage.sqlite' },
+      database: { type: 'sqlite', path: 'data/block-storage.sqlite', durability: { journalMode: 'wal', synchronous: 'normal' } },
       migrate: true,
       demoSeed: true,
       auth: { strategy: 'static', tokens: DEMO_TOKENS, demoTokens: true },
@@ -28,6 +28,24 @@ describe('loadConfig', () => {
   it('serves on Fastify with HTTP_ADAPTER=fastify, any case', () => {
     expect(loadConfig({ HTTP_ADAPTER: 'fastify' }).httpAdapter).toBe('fastify');
     expect(loadConfig({ HTTP_ADAPTER: 'Express' }).httpAdapter).toBe('express');
+  });
+
+  it('takes the public address and the trusted proxies', () => {
+    expect(loadConfig({}).publicAddress).toEqual({ publicBaseUrl: undefined, trustProxy: false });
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://bs.example.org/api/', TRUST_PROXY: 'loopback, 10.0.0.0/8' }).publicAddress).toEqual({
+      publicBaseUrl: 'https://bs.example.org/api/',
+      trustProxy: 'loopback, 10.0.0.0/8',
+    });
+    expect(loadConfig({ TRUST_PROXY: 'TRUE' }).publicAddress.trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).publicAddress.trustProxy).toBe(false);
+  });
+
+  it('takes the SQLite journal and sync modes', () => {
+    expect(loadConfig({ SQLITE_JOURNAL_MODE: 'DELETE', SQLITE_SYNCHRONOUS: 'full' }).database).toEqual({
+      type: 'sqlite',
+      path: 'data/block-storage.sqlite',
+      durability: { journalMode: 'delete', synchronous: 'full' },
+    });
   });
 
   it('takes static tokens from AUTH_STATIC_TOKENS', () => {
@@ -58,6 +76,14 @@ describe('loadConfig', () => {
     [{ AUTH_STATIC_TOKENS: '{not json' }, /not valid JSON/],
     [{ AUTH_STATIC_TOKENS: '{"t":{"roles":["admin"]}}' }, /project_id/],
     [{ AUTH_STATIC_TOKENS: '[]' }, /JSON object/],
+    [{ PUBLIC_BASE_URL: 'block-storage.example.org' }, /PUBLIC_BASE_URL/],
+    [{ PUBLIC_BASE_URL: 'ftp://block-storage.example.org' }, /http:\/\/ or https:\/\//],
+    [{ PUBLIC_BASE_URL: 'https://user:pw@block-storage.example.org' }, /without user/],
+    [{ PUBLIC_BASE_URL: 'https://block-storage.example.org/?x=1' }, /query/],
+    [{ TRUST_PROXY: 'my-proxy' }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY/],
+    [{ SQLITE_JOURNAL_MODE: 'truncate' }, /SQLITE_JOURNAL_MODE must be wal or delete/],
+    [{ SQLITE_SYNCHRONOUS: 'off' }, /SQLITE_SYNCHRONOUS must be normal or full/],
   ])('rejects %j with a message naming the problem', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -1,13 +1,14 @@
-import { StaticTokenEntry } from '../../libs/backup-sharing/src';
+import { PublicAddress, StaticTokenEntry, TrustProxy } from '../../libs/backup-sharing/src';
 import { DEMO_TOKENS } from './demo-tokens';
 import { JwtAuthConfig, KeystoneAuthConfig, parseJwtAuth, parseKeystoneAuth } from './identity.config';
 import { EdgeConfig, loadEdgeConfig } from './edge.config';
+import { SqliteDurability } from '../database/sqlite-pragmas';
 
 export const HTTP_ADAPTERS = ['express', 'fastify'] as const;
 export type HttpAdapterName = (typeof HTTP_ADAPTERS)[number];
 
 export type DatabaseConfig =
-  | { type: 'sqlite'; path: string }
+  | { type: 'sqlite'; path: string; durability: SqliteDurability }
   | { type: 'mysql'; url: string; database: string }
   | { type: 'postgres'; url: string; database: string };
 
@@ -26,6 +27,11 @@ export interface HostConfig {
   maxSharesPerBackup: number;
   /** Body and request-time limits, database time limits, cancel-all switch, log format. */
   edge: EdgeConfig;
+  /**
+   * The start of absolute links (`PUBLIC_BASE_URL`; else the address the server listens on) and
+   * the proxies whose forwarded headers may set it instead (`TRUST_PROXY`).
+   */
+  publicAddress: { publicBaseUrl?: string; trustProxy: TrustProxy };
   /** Outbox delivery in this instance (EVENTS_DISPATCH, EVENTS_POLL_INTERVAL_MS, EVENTS_LEASE_MS). */
   events: { dispatch: boolean; pollIntervalMs: number; leaseMs: number };
 }
@@ -45,7 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {
     port: integer(env, 'PORT', 3000, 0, 65535),
     httpAdapter: httpAdapter(env.HTTP_ADAPTER),
     production,
-    database: parseDatabaseUrl(env.DATABASE_URL || DEFAULT_DATABASE_URL),
+    database: parseDatabaseUrl(env.DATABASE_URL || DEFAULT_DATABASE_URL, sqliteDurability(env)),
     migrate: boolean(env, 'DB_MIGRATE', true),
     demoSeed: boolean(env, 'DEMO_SEED', !production),
     auth: parseAuth(env, production),
@@ -56,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {
       (name, fallback, min, max) => integer(env, name, fallback, min, max),
       (name, fallback) => boolean(env, name, fallback),
     ),
+    publicAddress: parsePublicAddress(env),
     events: {
       dispatch: boolean(env, 'EVENTS_DISPATCH', true),
       pollIntervalMs: integer(env, 'EVENTS_POLL_INTERVAL_MS', 1000, 10, 3600_000),
@@ -72,11 +79,24 @@ function httpAdapter(raw: string | undefined): HttpAdapterName {
   return name as HttpAdapterName;
 }
 
-export function parseDatabaseUrl(url: string): DatabaseConfig {
+/** `SQLITE_JOURNAL_MODE` (`wal`, `delete`) and `SQLITE_SYNCHRONOUS` (`normal`, `full`). */
+function sqliteDurability(env: NodeJS.ProcessEnv): SqliteDurability {
+  const journalMode = (env.SQLITE_JOURNAL_MODE || 'wal').toLowerCase();
+  const synchronous = (env.SQLITE_SYNCHRONOUS || 'normal').toLowerCase();
+  if (journalMode !== 'wal' && journalMode !== 'delete') {
+    throw new ConfigError(`SQLITE_JOURNAL_MODE must be wal or delete, not "${env.SQLITE_JOURNAL_MODE}".`);
+  }
+  if (synchronous !== 'normal' && synchronous !== 'full') {
+    throw new ConfigError(`SQLITE_SYNCHRONOUS must be normal or full, not "${env.SQLITE_SYNCHRONOUS}".`);
+  }
+  return { journalMode, synchronous };
+}
+
+export function parseDatabaseUrl(url: string, durability: SqliteDurability = { journalMode: 'wal', synchronous: 'normal' }): DatabaseConfig {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (!path) throw new ConfigError('DATABASE_URL "sqlite:" needs a file path or ":memory:", e.g. sqlite:data/block-storage.sqlite.');
-    return { type: 'sqlite', path };
+    return { type: 'sqlite', path, durability };
   }
   const scheme = /^([a-z]+):\/\//.exec(url)?.[1];
   const type = scheme === 'mysql' ? 'mysql' : scheme === 'postgres' || scheme === 'postgresql' ? 'postgres' : undefined;
@@ -93,6 +113,24 @@ export function parseDatabaseUrl(url: string): DatabaseConfig {
     return { type, url, database };
   }
   throw new ConfigError('DATABASE_URL must start with sqlite:, mysql://, postgres:// or postgresql:// (see the README).');
+}
+
+/**
+ * `PUBLIC_BASE_URL`: an http(s) URL, optionally with a path prefix. `TRUST_PROXY`: unset or
+ * `false` (forwarded headers ignored), `true` (every peer is a proxy: only when nothing else can
+ * reach the host), or a comma-separated list of addresses, CIDR ranges and `loopback`,
+ * `linklocal`, `uniquelocal`.
+ */
+function parsePublicAddress(env: NodeJS.ProcessEnv): HostConfig['publicAddress'] {
+  const publicBaseUrl = env.PUBLIC_BASE_URL || undefined;
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  const trustProxy: TrustProxy = raw === '' || /^false$/i.test(raw) ? false : /^true$/i.test(raw) ? true : raw;
+  try {
+    new PublicAddress({ publicBaseUrl, trustProxy });
+  } catch (error) {
+    throw new ConfigError(`PUBLIC_BASE_URL or TRUST_PROXY: ${(error as Error).message}`);
+  }
+  return { publicBaseUrl, trustProxy };
 }
 
 function parseAuth(env: NodeJS.ProcessEnv, production: boolean): HostConfig['auth'] {

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { pathParametersFirst, withBackupSharingDocs } from '../../libs/backup-sharing/src';
+import { completeBackupSharingDocument, withBackupSharingDocs } from '../../libs/backup-sharing/src';
 import { BACKUPS_TAG } from '../backups/backups.api-docs';
 import { HostConfig } from '../config/host.config';
 import { DEMO_TOKENS } from '../config/demo-tokens';
@@ -62,7 +62,7 @@ export function openApiConfig(config: HostConfig): Omit<OpenAPIObject, 'paths'> 
 
 /** The OpenAPI document of the whole host: what `/docs-json` serves and `openapi.json` holds. */
 export function createOpenApiDocument(app: INestApplication, config: HostConfig): OpenAPIObject {
-  return pathParametersFirst(SwaggerModule.createDocument(app, openApiConfig(config)));
+  return completeBackupSharingDocument(app, SwaggerModule.createDocument(app, openApiConfig(config)));
 }
 
 /** Swagger UI at `/docs`, the document at `/docs-json`. */

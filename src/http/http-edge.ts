@@ -9,8 +9,18 @@ import {
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, STATUS_CODES, Server, ServerResponse } from 'node:http';
 import { Duplex } from 'node:stream';
-import { REQUEST_ID_HEADER, assignRequestId, replyWithFault, requestIdOf, toFault } from '../../libs/backup-sharing/src';
-import { ANSWERED_AT_EDGE, RequestLogLine, pathOf } from './request-log.middleware';
+import {
+  REQUEST_ID_HEADER,
+  assignRequestId,
+  hostHeaderFault,
+  queryStringFault,
+  replyWithFault,
+  requestIdOf,
+  searchOf,
+  toFault,
+} from '../../libs/backup-sharing/src';
+import { pathAndQueryOf } from '../../libs/backup-sharing/src';
+import { ANSWERED_AT_EDGE, RequestLogLine, pathOf, requestLogMiddleware } from './request-log.middleware';
 
 /** What Node's HTTP server knows of a request it could not finish parsing or receiving. */
 interface ClientError extends Error {
@@ -66,9 +76,12 @@ function answerOnSocket(socket: Duplex, exception: HttpException, requestId: str
  *   408 `requestTimeout` (Node's `requestTimeout`/`headersTimeout`, checked often enough to answer
  *   close to the limit);
  * - a request Node cannot parse: 400; headers above Node's limit: 413;
- * - `CONNECT` (a proxy request): 405.
+ * - `CONNECT` (a proxy request): 405;
+ * - before either adapter sees a request (`guardRequests`): its ID and log line, then the 400s of
+ *   `requestHeadFault`, and an absolute-form target turned into its path.
  */
 export function configureHttpEdge(server: Server, limits: { requestTimeoutMs: number }, logger: Logger): void {
+  guardRequests(server, logger);
   server.requestTimeout = limits.requestTimeoutMs;
   server.headersTimeout = limits.requestTimeoutMs;
   // Read by Node when the server starts listening (Node 18.14+), so it must be set before `listen`.
@@ -111,12 +124,57 @@ export function configureHttpEdge(server: Server, limits: { requestTimeoutMs: nu
   });
 }
 
-/** An HTTP/1.1 request without `Host` is a 400, in the fault shape (RFC 9112, section 3.2). */
-export function requireHostHeader(
-  request: IncomingMessage,
-  response: ServerResponse,
-  next: () => void,
-): void {
-  if (request.httpVersion !== '1.1' || request.headers.host !== undefined) return next();
-  replyWithFault(request, response, toFault(new BadRequestException('An HTTP/1.1 request needs a Host header.')));
+/** The message of a path with a broken percent-encoding, on Express and from Fastify's router alike. */
+export const MALFORMED_PATH_MESSAGE = 'The request path is not valid: each "%" must begin a percent-encoded UTF-8 byte (%XX).';
+
+/**
+ * Runs in front of the adapter's own handler on Node's `request` event, so that Express and
+ * Fastify (whose router runs before any middleware, and whose middleware skip a target that is
+ * not a path) get the same requests: every request is logged and given its ID here, and those
+ * `requestHeadFault` refuses never reach an adapter.
+ */
+function guardRequests(server: Server, logger: Logger): void {
+  const handlers = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  const log = requestLogMiddleware(logger);
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    log(request, response, () => undefined);
+    const fault = requestHeadFault(request);
+    if (fault) return replyWithFault(request, response, toFault(fault));
+    // `GET http://host/path` (which a server must accept): the authority is the client's word.
+    if (request.url && request.url[0] !== '/') request.url = pathAndQueryOf(request.url);
+    for (const handler of handlers) handler.call(server, request, response);
+  });
+}
+
+/**
+ * What every request must get right before anything reads it, answered 400 in the fault shape:
+ * - the target is a path or an absolute URL (not `*`, nor `host:port` outside `CONNECT`);
+ * - an HTTP/1.1 request needs a `Host` (RFC 9112, section 3.2), and any `Host` must be a plain
+ *   `host[:port]` (no answer is built from it, but a bad one means a broken or hostile client);
+ * - the path must decode (Express's router would say so in its own words, Fastify's in others);
+ * - the query must not hold bracketed or repeated keys (`queryStringFault`).
+ */
+export function requestHeadFault(request: IncomingMessage): HttpException | undefined {
+  const host = request.headers.host;
+  const url = request.url ?? '/';
+  if (!url.startsWith('/') && !/^https?:\/\/[^/?#]*(?:[/?#]|$)/i.test(url)) {
+    return new BadRequestException('The request target must be a path (/v2/...) or an absolute http URL.');
+  }
+  if (host === undefined) {
+    if (request.httpVersion === '1.1') return new BadRequestException('An HTTP/1.1 request needs a Host header.');
+  } else {
+    const invalid = hostHeaderFault(host);
+    if (invalid) return invalid;
+  }
+  return pathFault(pathOf(pathAndQueryOf(url))) ?? queryStringFault(searchOf(url));
+}
+
+function pathFault(path: string): BadRequestException | undefined {
+  try {
+    decodeURIComponent(path);
+    return undefined;
+  } catch {
+    return new BadRequestException(MALFORMED_PATH_MESSAGE);
+  }
 }

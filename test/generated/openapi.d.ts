@@ -538,7 +538,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the demo host's owner project. */
+                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the host's example project (option openApiExamples). */
                 project_id: string;
             };
             cookie?: never;
@@ -701,7 +701,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the demo host's owner project. */
+                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the host's example project (option openApiExamples). */
                 project_id: string;
             };
             cookie?: never;
@@ -832,7 +832,7 @@ export interface operations {
                 availability_zone?: string;
                 /** @description Same as availability_zone (the spelling of the published documentation). */
                 avalilability_zone?: string;
-                /** @description Case-insensitive substring of the backup's name. */
+                /** @description Substring of the backup's name: letters match in any case, accents and other characters as written. */
                 name?: string;
                 sort_key?: "created_at" | "updated_at" | "id" | "name" | "status" | "size";
                 sort_dir?: "asc" | "desc";
@@ -843,7 +843,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the demo host's owner project. */
+                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the host's example project (option openApiExamples). */
                 project_id: string;
             };
             cookie?: never;
@@ -869,7 +869,7 @@ export interface operations {
                      *           "backup": {
                      *             "id": "066b1e37-9305-4057-97e5-2e99b21fc71d",
                      *             "name": "db-nightly",
-                     *             "description": "Demo backup \"db-nightly\"",
+                     *             "description": "Nightly backup of the database",
                      *             "status": "available",
                      *             "size": 10,
                      *             "volume_id": "5024a06e-6990-4f12-9dcc-8fe26b01a710",
@@ -991,12 +991,12 @@ export interface operations {
                 availability_zone?: string;
                 /** @description Same as availability_zone (the spelling of the published documentation). */
                 avalilability_zone?: string;
-                /** @description Case-insensitive substring of the backup's name. */
+                /** @description Substring of the backup's name: letters match in any case, accents and other characters as written. */
                 name?: string;
             };
             header?: never;
             path: {
-                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the demo host's owner project. */
+                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the host's example project (option openApiExamples). */
                 project_id: string;
             };
             cookie?: never;
@@ -1105,7 +1105,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the demo host's owner project. */
+                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the host's example project (option openApiExamples). */
                 project_id: string;
                 /** @description The sharing ID. */
                 id: string;
@@ -1132,7 +1132,7 @@ export interface operations {
                      *         "backup": {
                      *           "id": "066b1e37-9305-4057-97e5-2e99b21fc71d",
                      *           "name": "db-nightly",
-                     *           "description": "Demo backup \"db-nightly\"",
+                     *           "description": "Nightly backup of the database",
                      *           "status": "available",
                      *           "size": 10,
                      *           "volume_id": "5024a06e-6990-4f12-9dcc-8fe26b01a710",
@@ -1254,7 +1254,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the demo host's owner project. */
+                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the host's example project (option openApiExamples). */
                 project_id: string;
                 /** @description A sharing ID, or with `is_backup_id=true` a backup ID. */
                 id: string;
@@ -1376,7 +1376,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the demo host's owner project. */
+                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the host's example project (option openApiExamples). */
                 project_id: string;
             };
             cookie?: never;
@@ -1502,7 +1502,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the demo host's owner project. */
+                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the host's example project (option openApiExamples). */
                 project_id: string;
             };
             cookie?: never;
@@ -1606,7 +1606,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the demo host's owner project. */
+                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the host's example project (option openApiExamples). */
                 project_id: string;
                 /** @description The backup ID. */
                 id: string;
@@ -1721,7 +1721,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the demo host's owner project. */
+                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the host's example project (option openApiExamples). */
                 project_id: string;
                 /** @description The backup ID. */
                 id: string;
@@ -1834,7 +1834,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the demo host's owner project. */
+                /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the host's example project (option openApiExamples). */
                 project_id: string;
                 /** @description The backup ID. */
                 id: string;

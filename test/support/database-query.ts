@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { sqlDialectOf } from '../../libs/backup-sharing/src';
+import { sqlDialectOf } from '../../libs/backup-sharing/src/persistence/sql-dialect';
 
 /**
  * The rows of one SELECT, written with `?` placeholders, on any of the databases the suite runs

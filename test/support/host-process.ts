@@ -20,6 +20,8 @@ export interface HostProcess {
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** Resolves with the exit code or signal. */
   exited: Promise<number | NodeJS.Signals>;
+  /** Kills the process if it still runs (SIGKILL) and resolves once it has exited. */
+  stop(): Promise<void>;
 }
 
 /** Starts `node dist/src/main.js` on a random port and resolves once it listens. */
@@ -68,6 +70,16 @@ export async function startHostProcess(env: Record<string, string>): Promise<Hos
       check();
     });
 
-  const [, url] = await waitForOutput(/listening on (http:\/\/[^\s;]+)/);
-  return { child, url, output: () => output, waitForOutput, exited };
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  };
+  try {
+    const [, url] = await waitForOutput(/listening on (http:\/\/[^\s;]+)/);
+    return { child, url, output: () => output, waitForOutput, exited, stop };
+  } catch (error) {
+    // A host that never listened does not outlive the test that started it.
+    await stop();
+    throw error;
+  }
 }

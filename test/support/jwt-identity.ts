@@ -30,6 +30,9 @@ export async function startJwtIdentity(env: Record<string, string> = {}): Promis
     // A rotated key must be picked up at once in tests; 30 s by default.
     JWT_JWKS_COOLDOWN_SECONDS: '0',
     ...env,
+  }).catch(async (error: unknown) => {
+    await idp.stop();
+    throw error;
   });
   const project = () => randomBytes(16).toString('hex');
   return {
@@ -39,8 +42,11 @@ export async function startJwtIdentity(env: Record<string, string> = {}): Promis
     token: (projectId, roles, claims = {}) =>
       idp.sign({ sub: `user-of-${projectId.slice(0, 6)}`, project_id: projectId, roles, iss: JWT_ISSUER, aud: JWT_AUDIENCE, ...claims }),
     close: async () => {
-      await host.close();
-      await idp.stop();
+      try {
+        await host.close();
+      } finally {
+        await idp.stop();
+      }
     },
   };
 }

@@ -96,7 +96,7 @@ export class TcpProxy {
   /** Resets every open connection, as a broken link or a restarted server does. */
   private cutAll(): void {
     for (const pair of this.pairs) {
-      pair.client.resetAndDestroy();
+      cut(pair.client);
       pair.upstream?.destroy();
     }
     this.pairs.clear();
@@ -116,4 +116,15 @@ export class TcpProxy {
   private close(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/**
+ * Resets a connection (RST), or closes it when its own end is already under way: a socket that
+ * has ended its side, as Node does by itself when the peer ends (the host closing its pool), may
+ * be shutting down, and then the reset fails (libuv refuses it with EINVAL) and Node never closes
+ * the handle: it stays open, and the process spins in Node's exit-time clean-up instead of exiting.
+ */
+export function cut(socket: Socket): void {
+  if (socket.writableEnded) socket.destroy();
+  else socket.resetAndDestroy();
 }

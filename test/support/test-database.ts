@@ -45,15 +45,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const server = new URL(base.toString());
   server.pathname = '/';
   const admin = await createConnection({ uri: server.toString() });
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  return {
-    url: url.toString(),
-    kind: 'mysql',
-    drop: async () => {
+  // The admin connection is open until drop(), and closed whatever happens.
+  const drop = async () => {
+    try {
       await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await admin.end();
-    },
+    } finally {
+      await admin.end().catch(() => admin.destroy());
+    }
   };
+  try {
+    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } catch (error) {
+    await drop().catch(() => undefined);
+    throw error;
+  }
+  return { url: url.toString(), kind: 'mysql', drop };
 }
 
 /**

@@ -46,22 +46,26 @@ export interface TestHostOptions {
 export async function startTestHost(env: Record<string, string> = {}, options: TestHostOptions = {}): Promise<TestHost> {
   const shared = options.database;
   const database = shared ?? (await createTestDatabase());
-  const databaseUrl = options.routeDatabase ? options.routeDatabase(database.url) : database.url;
-  const config = loadConfig({ DATABASE_URL: databaseUrl, DEMO_SEED: 'true', HTTP_ADAPTER: testHttpAdapter, ...env });
-  const app = await createApp(config, { logger: options.logger ?? false });
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return {
-    app,
-    url,
-    http: request(url),
-    dataSource: app.get(DataSource),
-    database,
-    close: async () => {
-      await app.close();
+  let app: INestApplication | undefined;
+  const close = async () => {
+    try {
+      await app?.close();
+    } finally {
       if (!shared) await database.drop();
-    },
+    }
   };
+  try {
+    const databaseUrl = options.routeDatabase ? options.routeDatabase(database.url) : database.url;
+    const config = loadConfig({ DATABASE_URL: databaseUrl, DEMO_SEED: 'true', HTTP_ADAPTER: testHttpAdapter, ...env });
+    app = await createApp(config, { logger: options.logger ?? false });
+    await app.listen(0, '127.0.0.1');
+    const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    return { app, url, http: request(url), dataSource: app.get(DataSource), database, close };
+  } catch (error) {
+    // A host that fails to start leaves nothing open behind it: no pool, no server, no admin connection.
+    await close().catch(() => undefined);
+    throw error;
+  }
 }
 
 /** `/v2/{project_id}` of a demo project. */

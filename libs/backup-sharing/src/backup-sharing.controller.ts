@@ -11,7 +11,6 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import { ValidationError } from 'class-validator';
 import { BackupNotFoundError, InvalidRequestError, ShareNotFoundError } from './backup-sharing.errors';
 import { BackupSharingService } from './backup-sharing.service';
 import { Caller, CurrentCaller, ProjectScopeGuard } from './auth/project-scope.guard';
@@ -27,8 +26,9 @@ import {
 } from './dto/backup-sharing.response';
 import { toCreatedSharingView, toSharingDetailView } from './dto/backup-sharing.mapper';
 import { FaultFilter } from './http/fault.filter';
-import { CompiledValidationPipe } from './http/compiled-validation.pipe';
+import { FaultValidationPipe } from './http/fault-validation.pipe';
 import { nextPageLink } from './http/next-page-link';
+import { PublicAddress } from './http/public-address';
 import { canonicalUuid, isUuid } from './dto/uuid';
 import {
   ApiBackupSharingController,
@@ -41,14 +41,7 @@ import {
 } from './http/backup-sharing.api-docs';
 
 /** Validation errors become one readable 400 message, in the fault shape. */
-export const validationPipe = new CompiledValidationPipe({
-  transform: true,
-  exceptionFactory: (errors: ValidationError[]) => new InvalidRequestError([...new Set(messagesOf(errors))].join(' ')),
-});
-
-function messagesOf(errors: ValidationError[]): string[] {
-  return errors.flatMap((error) => [...Object.values(error.constraints ?? {}), ...messagesOf(error.children ?? [])]);
-}
+export const validationPipe = new FaultValidationPipe();
 
 @ApiBackupSharingController()
 @Controller('v2/:project_id/os-vendor-backup-sharing')
@@ -60,6 +53,7 @@ export class BackupSharingController {
   constructor(
     private readonly sharings: BackupSharingService,
     private readonly policy: SharingPolicy,
+    private readonly address: PublicAddress,
   ) {}
 
   @Post()
@@ -82,13 +76,13 @@ export class BackupSharingController {
   async list(
     @CurrentCaller() caller: Caller,
     @Query(validationPipe) query: ListSharingsQuery,
-    @Req() request: Parameters<typeof nextPageLink>[0],
+    @Req() request: Parameters<typeof nextPageLink>[1],
   ): Promise<ListSharingsResponse> {
     const page = query.toPage();
     const sharings = await this.sharings.list(caller.projectId, query.toFilters(), page);
     const response: ListSharingsResponse = { shared: sharings.map(toSharingDetailView) };
     if (sharings.length === page.limit) {
-      response.shared_links = [{ href: nextPageLink(request, sharings[sharings.length - 1].id), rel: 'next' }];
+      response.shared_links = [{ href: nextPageLink(this.address, request, sharings[sharings.length - 1].id), rel: 'next' }];
     }
     return response;
   }

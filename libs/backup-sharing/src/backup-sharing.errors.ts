@@ -1,3 +1,5 @@
+import { echoId } from './dto/input-echo';
+
 /**
  * Domain errors of the backup-sharing module.
  *
@@ -60,7 +62,7 @@ export class BackupNotFoundError extends BackupSharingError {
   readonly kind = 'not-found';
   readonly code = 'BackupSharing.BackupNotFound';
   constructor(readonly backupId: string) {
-    super(`Backup ${backupId} could not be found.`);
+    super(`Backup ${echoId(backupId)} could not be found.`);
   }
 }
 
@@ -68,7 +70,7 @@ export class ShareNotFoundError extends BackupSharingError {
   readonly kind = 'not-found';
   readonly code = 'BackupSharing.ShareNotFound';
   constructor(readonly shareId: string) {
-    super(`Backup sharing ${shareId} could not be found.`);
+    super(`Backup sharing ${echoId(shareId)} could not be found.`);
   }
 }
 

@@ -10,8 +10,8 @@ import { DefaultSharingPolicy } from './auth/default-sharing.policy';
 import { SharingPolicy } from './auth/sharing-policy.port';
 import { TokenVerifier } from './auth/token-verifier.port';
 import { FaultFilter } from './http/fault.filter';
-import { EVERY_PATH } from './http/method-not-allowed.middleware';
-import { httpEdgeMiddleware } from './http/http-edge.middleware';
+import { applyHttpEdge } from './http/http-edge.middleware';
+import { PublicAddress } from './http/public-address';
 import { BackupCatalog } from './ports/backup-catalog.port';
 
 /**
@@ -47,6 +47,15 @@ function sharingPolicy(options: BackupSharingModuleOptions): SharingPolicy {
   return policy as unknown as SharingPolicy;
 }
 
+/** The public address of the links, from `publicBaseUrl` and `trustProxy`, checked at boot. */
+function publicAddress(options: BackupSharingModuleOptions): PublicAddress {
+  try {
+    return new PublicAddress({ publicBaseUrl: options?.publicBaseUrl, trustProxy: options?.trustProxy });
+  } catch (error) {
+    throw new Error(`BackupSharingModule: the option "publicBaseUrl" or "trustProxy" is invalid. ${(error as Error).message}`);
+  }
+}
+
 /**
  * The backup-sharing API (`/v2/{project_id}/os-vendor-backup-sharing`) for a block-storage host.
  * Register with `forRoot` or `forRootAsync`; the host binds the backup catalog and the token
@@ -63,13 +72,24 @@ function sharingPolicy(options: BackupSharingModuleOptions): SharingPolicy {
     { provide: BackupCatalog, useFactory: port('backupCatalog', ['findOwned', 'describe']), inject: [BACKUP_SHARING_OPTIONS] },
     { provide: TokenVerifier, useFactory: port('tokenVerifier', ['verify']), inject: [BACKUP_SHARING_OPTIONS] },
     { provide: SharingPolicy, useFactory: sharingPolicy, inject: [BACKUP_SHARING_OPTIONS] },
+    { provide: PublicAddress, useFactory: publicAddress, inject: [BACKUP_SHARING_OPTIONS] },
   ],
-  exports: [BackupSharingService, BackupSharingEvents, BackupSharingEventDispatcher, ProjectScopeGuard, FaultFilter, TokenVerifier, SharingPolicy, BACKUP_SHARING_OPTIONS],
+  exports: [
+    BackupSharingService,
+    BackupSharingEvents,
+    BackupSharingEventDispatcher,
+    ProjectScopeGuard,
+    FaultFilter,
+    TokenVerifier,
+    SharingPolicy,
+    PublicAddress,
+    BACKUP_SHARING_OPTIONS,
+  ],
 })
 export class BackupSharingModule extends BackupSharingConfigurableModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     // 405 for a method the module's paths do not serve, before the router answers 404 for it;
     // the request ID and content negotiation on the paths it serves. One layer for the three.
-    consumer.apply(httpEdgeMiddleware(BackupSharingController)).forRoutes(EVERY_PATH);
+    applyHttpEdge(consumer, BackupSharingController);
   }
 }

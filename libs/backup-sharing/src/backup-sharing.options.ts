@@ -1,6 +1,8 @@
 import { BackupCatalog } from './ports/backup-catalog.port';
 import { TokenVerifier } from './auth/token-verifier.port';
 import { SharingPolicy } from './auth/sharing-policy.port';
+import { TrustProxy } from './http/public-address';
+import { BackupSharingOpenApiExamples } from './http/openapi-examples';
 
 /** Options of `BackupSharingModule.forRoot` / the factory result of `forRootAsync`. */
 export interface BackupSharingModuleOptions {
@@ -33,6 +35,27 @@ export interface BackupSharingModuleOptions {
    * @default true
    */
   cancelAllEnabled?: boolean;
+  /**
+   * Where clients reach the service, e.g. `https://block-storage.example.org` (a path prefix is
+   * kept): the start of every absolute link the module answers (`shared_links`). Clients follow
+   * those links with their token, so they are never built from the request's `Host`.
+   * @default the address and port the connection reached (the server's own)
+   */
+  publicBaseUrl?: string;
+  /**
+   * Proxies whose forwarded headers (`Forwarded`, `X-Forwarded-Host`, `X-Forwarded-Proto`) may
+   * set the public address instead: `true` for every peer, or addresses / CIDR ranges /
+   * `loopback`, `linklocal`, `uniquelocal`, as a list or comma-separated.
+   * @default false (forwarded headers are ignored)
+   */
+  trustProxy?: TrustProxy;
+  /**
+   * The IDs the OpenAPI document shows in the examples of the module's operations, and Swagger UI
+   * pre-fills `project_id` with (through `createBackupSharingDocument` or
+   * `completeBackupSharingDocument`): a project and a backup a reader can try on this host.
+   * @default neutral placeholder IDs
+   */
+  openApiExamples?: BackupSharingOpenApiExamples;
 }
 
 export interface BackupSharingEventOptions {

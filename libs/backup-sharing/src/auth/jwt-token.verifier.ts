@@ -1,6 +1,7 @@
 import { KeyObject, createPublicKey } from 'node:crypto';
-import { JWTPayload, JWTVerifyGetKey, createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { identityServiceError } from './identity-service.http';
+import { jose } from './jose.loader';
 import { Identity, TokenVerifier } from './token-verifier.port';
 import { isPlausibleToken } from './token-shape';
 
@@ -105,7 +106,7 @@ export class JwtTokenVerifier extends TokenVerifier {
     if (!isPlausibleToken(token)) return undefined;
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.key as Uint8Array, {
+      ({ payload } = await jose().jwtVerify(token, this.key as Uint8Array, {
         algorithms: this.algorithms,
         issuer: this.options.issuer,
         audience: this.options.audience,
@@ -114,7 +115,7 @@ export class JwtTokenVerifier extends TokenVerifier {
       }));
     } catch (error) {
       if (error instanceof KeySourceError) throw identityServiceError(SERVICE, 'fetching the key set', error.original, this.jwksTimeoutMs);
-      if (error instanceof errors.JOSEError) return undefined;
+      if (error instanceof jose().errors.JOSEError) return undefined;
       throw error;
     }
     const projectId = claim(payload, this.projectClaim);
@@ -133,7 +134,7 @@ export class JwtTokenVerifier extends TokenVerifier {
    * former are the identity service's fault (502/504), the latter the token's (401).
    */
   private remoteKeys(url: string): JWTVerifyGetKey {
-    const jwks = createRemoteJWKSet(new URL(url), {
+    const jwks = jose().createRemoteJWKSet(new URL(url), {
       timeoutDuration: this.jwksTimeoutMs,
       cacheMaxAge: this.options.jwksCacheMaxAgeMs ?? 600_000,
       cooldownDuration: this.options.jwksCooldownMs ?? 30_000,
@@ -142,8 +143,8 @@ export class JwtTokenVerifier extends TokenVerifier {
       try {
         return await jwks(header, token);
       } catch (error) {
-        if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
-        if (error instanceof errors.JOSENotSupported || error instanceof errors.JOSEAlgNotAllowed) throw error;
+        if (error instanceof jose().errors.JWKSNoMatchingKey || error instanceof jose().errors.JWKSMultipleMatchingKeys) throw error;
+        if (error instanceof jose().errors.JOSENotSupported || error instanceof jose().errors.JOSEAlgNotAllowed) throw error;
         throw new KeySourceError(error);
       }
     };

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { EXAMPLE_PLACEHOLDERS } from '../http/openapi-examples';
 
 // Exactly this layout (naive UTC, six fraction digits): the Go SDK fails on a `Z` or an offset.
 const TIMESTAMP = {
@@ -33,8 +34,8 @@ export class SharedBackupView {
 class SharingFieldsView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) backup_id: string;
-  @ApiProperty({ example: 'c13f5220dc1949b0b741ea81a7cd5554' }) from_project_id: string;
-  @ApiProperty({ example: '722513ed0a324dadaabe5b2d0fe848c9' }) to_project_id: string;
+  @ApiProperty({ example: EXAMPLE_PLACEHOLDERS.projectId }) from_project_id: string;
+  @ApiProperty({ example: EXAMPLE_PLACEHOLDERS.toProjectId }) to_project_id: string;
   @ApiProperty(TIMESTAMP) created_at: string | null;
   @ApiProperty(TIMESTAMP) updated_at: string | null;
 }
@@ -59,7 +60,7 @@ export class GetSharingResponse {
 }
 
 export class PageLink {
-  @ApiProperty({ example: 'http://127.0.0.1:3000/v2/c13f5220dc1949b0b741ea81a7cd5554/os-vendor-backup-sharing/detail?limit=10&marker=…' })
+  @ApiProperty({ example: `http://127.0.0.1:3000/v2/${EXAMPLE_PLACEHOLDERS.projectId}/os-vendor-backup-sharing/detail?limit=10&marker=…` })
   href: string;
   @ApiProperty({ enum: ['next'], example: 'next' }) rel: 'next';
 }

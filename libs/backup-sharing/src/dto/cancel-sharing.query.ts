@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsUUID } from 'class-validator';
 import { QueryBoolean } from './query-values';
 
 /** Query of `DELETE /os-vendor-backup-sharing/{id}`. */
@@ -19,6 +20,10 @@ export class CancelSharingQuery {
 export class CancelBackupSharingsQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'The backup whose sharings are all canceled.' })
   @IsOptional()
-  @IsString({ message: 'backup_id must be given once.' })
+  // `?backup_id=` names nothing: the 400 that says how to name what to cancel.
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  // A query value, unlike a path, is a field of the request: malformed, it is a 400 (as in the
+  // list's filter), not a 404 for a backup that cannot exist.
+  @IsUUID('all', { message: 'backup_id must be a UUID.' })
   backup_id?: string;
 }

@@ -6,6 +6,8 @@ import { QueryBoolean, QueryInteger } from './query-values';
 import { canonicalUuid } from './uuid';
 
 export const MAX_PAGE_SIZE = 1000;
+/** The largest offset: a 32-bit signed integer, what every database's OFFSET takes. */
+export const MAX_OFFSET = 2_147_483_647;
 
 /** Filters of the list and the count. */
 export class SharingFiltersQuery {
@@ -54,7 +56,7 @@ export class SharingFiltersQuery {
   @MaxLength(255, { message: 'avalilability_zone must be at most 255 characters.' })
   avalilability_zone?: string;
 
-  @ApiPropertyOptional({ description: "Case-insensitive substring of the backup's name." })
+  @ApiPropertyOptional({ description: "Substring of the backup's name: letters match in any case, accents and other characters as written." })
   @IsOptional()
   @IsString({ message: 'name must be given once.' })
   @MaxLength(255, { message: 'name must be at most 255 characters.' })
@@ -94,12 +96,12 @@ export class ListSharingsQuery extends SharingFiltersQuery {
   @Max(MAX_PAGE_SIZE, { message: `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}.` })
   limit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_OFFSET, default: 0 })
   @IsOptional()
   @QueryInteger()
-  @IsInt({ message: 'offset must be a whole number of at least 0.' })
-  @Min(0, { message: 'offset must be a whole number of at least 0.' })
-  @Max(2_147_483_647, { message: 'offset must be at most 2147483647.' })
+  @IsInt({ message: `offset must be a whole number from 0 to ${MAX_OFFSET}.` })
+  @Min(0, { message: `offset must be a whole number from 0 to ${MAX_OFFSET}.` })
+  @Max(MAX_OFFSET, { message: `offset must be a whole number from 0 to ${MAX_OFFSET}.` })
   offset?: number;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'ID of the last sharing of the previous page.' })

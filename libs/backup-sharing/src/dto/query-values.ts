@@ -13,9 +13,10 @@ export function QueryBoolean(): PropertyDecorator {
 }
 
 /**
- * Parses an integer query value written in plain decimal digits; anything else (`1e3`, `0x10`,
- * ` 5`, an array from a repeated parameter) is kept for `@IsInt()` to reject.
+ * Parses an integer query value written in plain decimal digits, without leading zeros (`01` may
+ * be octal or a typo to a client's eye); anything else (`1e3`, `0x10`, ` 5`, `01`) is kept for
+ * `@IsInt()` to reject.
  */
 export function QueryInteger(): PropertyDecorator {
-  return Transform(({ value }) => (typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : value));
+  return Transform(({ value }) => (typeof value === 'string' && /^(?:0|-?[1-9]\d{0,15})$/.test(value) ? Number(value) : value));
 }

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { EXAMPLE_PLACEHOLDERS } from '../http/openapi-examples';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -14,7 +15,7 @@ import {
 import { PROJECT_ID_PATTERN } from '../auth/project-scope.guard';
 
 export class ShareBackupFields {
-  @ApiProperty({ format: 'uuid', example: '066b1e37-9305-4057-97e5-2e99b21fc71d' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE_PLACEHOLDERS.backupId })
   @IsUUID('all', { message: 'shared.backup_id must be a UUID.' })
   backup_id: string;
 
@@ -23,7 +24,7 @@ export class ShareBackupFields {
     minItems: 1,
     maxItems: 10,
     description: 'Projects to share the backup with: 1 to 10 IDs of letters, digits, "-" and "_" (at most 64 characters each).',
-    example: ['722513ed0a324dadaabe5b2d0fe848c9'],
+    example: [EXAMPLE_PLACEHOLDERS.toProjectId],
   })
   @IsArray({ message: 'shared.to_project_ids must be an array of project IDs.' })
   @ArrayMinSize(1, { message: 'shared.to_project_ids must name at least one project.' })

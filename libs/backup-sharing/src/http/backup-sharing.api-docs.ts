@@ -9,26 +9,29 @@ import {
 } from '../dto/backup-sharing.response';
 import { ShareBackupRequest } from '../dto/share-backup.request';
 import { SharingRule } from '../auth/sharing-policy.port';
+import { EXAMPLE_PLACEHOLDERS } from './openapi-examples';
 import { ApiFaults, FaultDoc, FaultDocs, FaultExample, JSON_BODY_FAULTS, PROJECT_SCOPED_FAULTS, mergeFaultDocs } from './fault.api-docs';
 
 // The OpenAPI description of the module's routes, kept out of the controller so that it stays
-// thin. Texts follow backup-sharing-api.md; examples use the IDs of its examples (which the demo
-// host seeds), so that Swagger UI trials work as they are pre-filled.
+// thin. Texts follow backup-sharing-api.md. Example IDs are placeholders that the document helpers
+// replace by the host's (option `openApiExamples`), so that Swagger UI trials work as pre-filled.
 
 /** Name of the API-key security scheme (`X-Auth-Token` header) the operations require. */
 export const SECURITY_SCHEME = 'X-Auth-Token';
 export const BACKUP_SHARING_TAG = 'Backup sharing';
 
-const EXAMPLE_PROJECT = 'c13f5220dc1949b0b741ea81a7cd5554';
-const EXAMPLE_TARGET = '722513ed0a324dadaabe5b2d0fe848c9';
-const EXAMPLE_BACKUP = '066b1e37-9305-4057-97e5-2e99b21fc71d';
+const EXAMPLE_PROJECT = EXAMPLE_PLACEHOLDERS.projectId;
+const EXAMPLE_TARGET = EXAMPLE_PLACEHOLDERS.toProjectId;
+const EXAMPLE_BACKUP = EXAMPLE_PLACEHOLDERS.backupId;
+/** A second recipient, in the example that shares with two projects at once. */
+const EXAMPLE_SECOND_TARGET = '3a3b3c3d3e3f43a4b5c6d7e8f9a0b1c2';
 const EXAMPLE_SHARING = 'e842bf23-1e05-4c2c-b0f9-25222f4686da';
 const EXAMPLE_TIME = '2017-08-22T08:43:16.699374';
 
 const EXAMPLE_BACKUP_VIEW = {
   id: EXAMPLE_BACKUP,
   name: 'db-nightly',
-  description: 'Demo backup "db-nightly"',
+  description: 'Nightly backup of the database',
   status: 'available',
   size: 10,
   volume_id: '5024a06e-6990-4f12-9dcc-8fe26b01a710',
@@ -66,7 +69,7 @@ export function ApiProjectScope(): ClassDecorator & MethodDecorator {
       name: 'project_id',
       description:
         "The caller's project: the token must be scoped to it (or hold the admin role). " +
-        `1 to 64 letters, digits, "-" and "_". The example is the demo host's owner project.`,
+        `1 to 64 letters, digits, "-" and "_". The example is the host's example project (option openApiExamples).`,
       // In the schema: @nestjs/swagger drops a parameter-level `example` when a schema is given.
       schema: { type: 'string', pattern: PROJECT_ID_PATTERN.source, example: EXAMPLE_PROJECT },
     }),
@@ -164,7 +167,7 @@ export function ApiShareBackup(): MethodDecorator {
         },
         twoProjects: {
           summary: 'Share with two projects (the published example)',
-          value: { shared: { backup_id: EXAMPLE_BACKUP, to_project_ids: [EXAMPLE_TARGET, '722513ed0a324dadaabe5b2d0fe84919'] } },
+          value: { shared: { backup_id: EXAMPLE_BACKUP, to_project_ids: [EXAMPLE_TARGET, EXAMPLE_SECOND_TARGET] } },
         },
       },
     }),

@@ -7,6 +7,7 @@ import { BackupSharingModule } from '../backup-sharing.module';
 import { StaticTokenVerifier } from '../auth/static-token.verifier';
 import { InMemoryBackupCatalog } from '../testing/in-memory-backup-catalog';
 import { createBackupSharingDocument } from './backup-sharing.openapi';
+import { BackupSharingOpenApiExamples, EXAMPLE_PLACEHOLDERS } from './openapi-examples';
 import { inMemoryBackupSharingDatabase } from '../testing/in-memory-database';
 
 const PROJECT = 'c13f5220dc1949b0b741ea81a7cd5554';
@@ -25,13 +26,20 @@ class VolumesController {
 @Module({ controllers: [VolumesController] })
 class VolumesModule {}
 
-async function hostWith(mount: { routerPath?: string; globalPrefix?: string }): Promise<INestApplication> {
+async function hostWith(
+  mount: { routerPath?: string; globalPrefix?: string },
+  openApiExamples?: BackupSharingOpenApiExamples,
+): Promise<INestApplication> {
   const catalog = new InMemoryBackupCatalog();
   catalog.add(PROJECT, BACKUP);
   const moduleRef = await Test.createTestingModule({
     imports: [
       inMemoryBackupSharingDatabase(),
-      BackupSharingModule.forRoot({ backupCatalog: catalog, tokenVerifier: new StaticTokenVerifier({ t: { project_id: PROJECT } }) }),
+      BackupSharingModule.forRoot({
+        backupCatalog: catalog,
+        tokenVerifier: new StaticTokenVerifier({ t: { project_id: PROJECT } }),
+        openApiExamples,
+      }),
       VolumesModule,
       ...(mount.routerPath ? [RouterModule.register([{ path: mount.routerPath, module: BackupSharingModule }])] : []),
     ],
@@ -67,12 +75,30 @@ describe('createBackupSharingDocument', () => {
       expect(document.components?.securitySchemes?.['X-Auth-Token']).toEqual({ type: 'apiKey', in: 'header', name: 'X-Auth-Token' });
       expect(document.tags?.map((tag) => tag.name)).toEqual(['Backup sharing']);
       const share = document.paths['/v2/{project_id}/os-vendor-backup-sharing'].post!;
-      expect(share.parameters?.[0]).toMatchObject({ name: 'project_id', in: 'path', schema: { example: PROJECT } });
+      // No host named examples: neutral placeholders, none of any host's data.
+      expect(share.parameters?.[0]).toMatchObject({ name: 'project_id', in: 'path', schema: { example: EXAMPLE_PLACEHOLDERS.projectId } });
+      expect(JSON.stringify(document)).not.toContain(PROJECT);
       expect(Object.keys(share.responses)).toEqual(
         expect.arrayContaining(['200', '400', '401', '403', '404', '409', '413', '415', '500']),
       );
       // Only the schemas the module's operations use: none of a host's.
       expect(Object.keys(document.components?.schemas ?? {})).toEqual(expect.arrayContaining(['ShareBackupResponse', 'ItemNotFoundFault']));
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("shows the host's example IDs (option openApiExamples) wherever the placeholders were", async () => {
+    const app = await hostWith({}, { projectId: PROJECT, toProjectId: TARGET, backupId: BACKUP });
+    try {
+      const document = createBackupSharingDocument(app);
+      const share = document.paths['/v2/{project_id}/os-vendor-backup-sharing'].post!;
+      expect(share.parameters?.[0]).toMatchObject({ name: 'project_id', schema: { example: PROJECT } });
+      const body = JSON.stringify(share.requestBody);
+      expect(body).toContain(BACKUP);
+      expect(body).toContain(TARGET);
+      const text = JSON.stringify(document);
+      for (const placeholder of Object.values(EXAMPLE_PLACEHOLDERS)) expect(text).not.toContain(placeholder);
     } finally {
       await app.close();
     }

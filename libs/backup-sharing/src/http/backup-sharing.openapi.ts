@@ -1,6 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerDocumentOptions, SwaggerModule } from '@nestjs/swagger';
 import { BackupSharingModule } from '../backup-sharing.module';
+import { BACKUP_SHARING_OPTIONS } from '../backup-sharing.module-definition';
+import { BackupSharingModuleOptions } from '../backup-sharing.options';
+import { applyOpenApiExamples } from './openapi-examples';
 import { BACKUP_SHARING_TAG, SECURITY_SCHEME } from './backup-sharing.api-docs';
 
 /** The `X-Auth-Token` API key, as the module's operations require it. */
@@ -52,7 +55,22 @@ export function createBackupSharingDocument(
         ...config,
         components: { ...config.components, securitySchemes: { ...schemes, [SECURITY_SCHEME]: { ...BACKUP_SHARING_SECURITY_SCHEME } } },
       };
-  return pathParametersFirst(SwaggerModule.createDocument(app, header, { ...options, include: [BackupSharingModule] }));
+  return completeBackupSharingDocument(app, SwaggerModule.createDocument(app, header, { ...options, include: [BackupSharingModule] }));
+}
+
+/**
+ * Finishes a host's OpenAPI document that holds the module's operations (from
+ * `SwaggerModule.createDocument`): the example IDs of the module's `openApiExamples` option
+ * instead of the placeholders, and each operation's parameters in the order a reader expects
+ * (path parameters first, as in the path). Changes the document in place and returns it.
+ *
+ * ```ts
+ * SwaggerModule.setup('docs', app, () => completeBackupSharingDocument(app, SwaggerModule.createDocument(app, config)));
+ * ```
+ */
+export function completeBackupSharingDocument(app: INestApplication, document: OpenAPIObject): OpenAPIObject {
+  const options = app.get<BackupSharingModuleOptions>(BACKUP_SHARING_OPTIONS, { strict: false });
+  return pathParametersFirst(applyOpenApiExamples(document, options.openApiExamples));
 }
 
 /**

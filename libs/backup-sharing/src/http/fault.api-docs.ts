@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
+import { EXAMPLE_PLACEHOLDERS } from './openapi-examples';
 import { FAULT_TYPES, FaultStatus, faultBody } from '../dto/fault.response';
 
 /** One documented way a status happens: shown as a named example of the fault body. */
@@ -106,7 +107,7 @@ export const PROJECT_SCOPED_FAULTS: FaultDocs = {
     examples: [
       {
         summary: 'Token of another project',
-        message: 'The token is not scoped to project c13f5220dc1949b0b741ea81a7cd5554.',
+        message: `The token is not scoped to project ${EXAMPLE_PLACEHOLDERS.projectId}.`,
         error_code: 'BackupSharing.Forbidden',
       },
     ],

@@ -1,7 +1,9 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Injectable, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { BackupSharingError, BackupSharingErrorKind, NotAuthenticatedError } from '../backup-sharing.errors';
+import { echoInput } from '../dto/input-echo';
 import { translateDatabaseError } from '../persistence/database-errors';
+import { bodyFaultOf } from './body-faults';
 import { REQUEST_ID_HEADER, assignRequestId, requestIdOf } from './request-id.middleware';
 
 /** Cinder's fault names, by HTTP status. */
@@ -73,10 +75,14 @@ export function toFault(exception: unknown): Fault {
     status = exception.getStatus();
     message = httpExceptionMessage(exception);
     code = HTTP_ERROR_CODES[status] ?? 'BackupSharing.RequestFailed';
+  } else if (bodyFaultOf(exception)) {
+    // body-parser's (Express) and Fastify's errors for a body they could not take.
+    ({ status, message } = bodyFaultOf(exception)!);
+    code = HTTP_ERROR_CODES[status];
   } else if (isClientErrorFromMiddleware(exception)) {
-    // body-parser and similar middleware throw plain errors that carry a 4xx status.
-    status = exception.status;
-    message = status === 400 ? 'The request body is not valid JSON.' : (PARSER_MESSAGES[exception.message] ?? exception.message);
+    // Other middleware throw plain errors that carry a 4xx status; their words may echo input.
+    status = exception.status ?? exception.statusCode!;
+    message = CLIENT_ERROR_MESSAGES[status] ?? 'The request cannot be served as sent.';
     code = HTTP_ERROR_CODES[status] ?? 'BackupSharing.RequestFailed';
   } else {
     // A database outage that no repository translated (a host's own route, say) is still a 503/504.
@@ -90,24 +96,32 @@ export function toFault(exception: unknown): Fault {
   return { status, body: { [name]: { code: status, message, error_code: code } }, headers };
 }
 
-/** Messages of body-parser errors (raised before any route) that say little to a person. */
-const PARSER_MESSAGES: Readonly<Record<string, string>> = {
-  'request entity too large': 'The request body is larger than this service accepts.',
-  'request aborted': 'The request body ended before its announced length.',
+/** Messages for plain 4xx errors of middleware, which say nothing a client could act on. */
+const CLIENT_ERROR_MESSAGES: Readonly<Record<number, string>> = {
+  400: 'The request is not valid.',
+  404: 'The resource could not be found.',
+  413: 'The request body is larger than this service accepts.',
+  415: 'The request body must be application/json.',
 };
 
+/** Nest's answer to a path no route serves: `Cannot GET /the/whole/url?and=query`. */
+const ROUTE_MISS = /^Cannot ([A-Z]+) (.*)$/s;
+
 function httpExceptionMessage(exception: HttpException): string {
-  if (PARSER_MESSAGES[exception.message]) return PARSER_MESSAGES[exception.message];
   const response = exception.getResponse();
+  const routeMiss = exception instanceof NotFoundException ? ROUTE_MISS.exec(exception.message) : null;
+  // The path only (the query is not part of what is missing), and cut: a client's input.
+  if (routeMiss) return `No route serves ${routeMiss[1]} ${echoInput(routeMiss[2].split(/[?#]/)[0])}.`;
   if (typeof response === 'string') return response;
   const message = (response as { message?: unknown }).message;
   if (Array.isArray(message)) return message.join('; ');
   return typeof message === 'string' ? message : exception.message;
 }
 
-function isClientErrorFromMiddleware(error: unknown): error is { status: number; message: string } {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' && status >= 400 && status < 500;
+function isClientErrorFromMiddleware(error: unknown): error is { status?: number; statusCode?: number } {
+  const { status, statusCode } = (error ?? {}) as { status?: unknown; statusCode?: unknown };
+  const value = typeof status === 'number' ? status : statusCode;
+  return typeof value === 'number' && value >= 400 && value < 500;
 }
 
 /**

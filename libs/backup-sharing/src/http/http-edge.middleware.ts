@@ -1,7 +1,10 @@
-import { Type } from '@nestjs/common';
+import { BadRequestException, MiddlewareConsumer, Type } from '@nestjs/common';
+import { toFault } from './fault.filter';
 import { RawResponse, replyWithFault } from './fault.reply';
 import { MediaTypeMiddleware } from './media-type.middleware';
-import { allowedMethods, methodNotAllowed, routesOf } from './method-not-allowed.middleware';
+import { EVERY_PATH, allowedMethods, methodNotAllowed, routesOf } from './method-not-allowed.middleware';
+import { isValidHostHeader } from './public-address';
+import { queryStringFault, searchOf } from './query-string';
 import { assignRequestId } from './request-id.middleware';
 
 interface RawRequest {
@@ -13,6 +16,8 @@ interface RawRequest {
 
 /**
  * The HTTP edge of a set of controllers in one middleware, mounted on `EVERY_PATH`:
+ * - a path the controllers serve with a `Host` that is not `host[:port]`, or a query with a
+ *   bracketed or repeated key: 400 (`hostHeaderFault`, `queryStringFault`);
  * - a path the controllers serve, with a method they do not: 405 `badMethod` with `Allow`
  *   (`methodNotAllowedMiddleware`);
  * - a path and method they serve: the request ID (`RequestIdMiddleware`), then 406/415 content
@@ -32,9 +37,29 @@ export function httpEdgeMiddleware(...controllers: Type<unknown>[]) {
     const query = url.search(/[?#]/);
     const allowed = allowedMethods(routes, query < 0 ? url : url.slice(0, query));
     if (allowed.length === 0) return next();
+    const invalid = hostHeaderFault(request.headers.host) ?? (query < 0 ? undefined : queryStringFault(searchOf(url)));
+    if (invalid) return replyWithFault(request, response, toFault(invalid));
     const method = (request.method ?? 'GET').toUpperCase();
     if (!allowed.includes(method)) return replyWithFault(request, response, methodNotAllowed(method, allowed));
     assignRequestId(request, response);
     media.use(request, response, next);
   };
+}
+
+/**
+ * The 400 for a `Host` that is not a plain `host[:port]` (`a@evil.example`, a path, spaces), or
+ * `undefined`. An absent `Host` is the server's to judge (HTTP/1.0 may omit it).
+ */
+export function hostHeaderFault(host: string | string[] | undefined): BadRequestException | undefined {
+  if (host === undefined || (typeof host === 'string' && isValidHostHeader(host))) return undefined;
+  return new BadRequestException('The Host header must be a host name or address with an optional port (host[:port]).');
+}
+
+/**
+ * Mounts the HTTP edge of `controllers` (`httpEdgeMiddleware`) on every path, from a module's
+ * `configure(consumer)`: for a host's own controllers, so that they answer 405, 406 and 415 and
+ * carry request IDs as the module's routes do. Prefixes the host mounts them under need nothing.
+ */
+export function applyHttpEdge(consumer: MiddlewareConsumer, ...controllers: Type<unknown>[]): void {
+  consumer.apply(httpEdgeMiddleware(...controllers)).forRoutes(EVERY_PATH);
 }

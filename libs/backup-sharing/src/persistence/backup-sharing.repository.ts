@@ -46,7 +46,7 @@ export interface SharingFilters {
   volumeId?: string;
   status?: string;
   availabilityZone?: string;
-  /** Case-insensitive substring of the backup's name. */
+  /** Substring of the backup's name, letters compared without case, accents with. */
   name?: string;
 }
 
@@ -319,12 +319,10 @@ export class BackupSharingRepository {
       params.push(value);
     }
     if (filters.name !== undefined) {
-      // '!' as the LIKE escape works the same on every database (a backslash does not).
-      // Only ASCII letters are lowered: SQLite's LOWER() folds nothing else, so a fully lowered
-      // pattern would miss 'Ä' even when spelled exactly; the dialect folds the rest where it can.
-      const lowered = filters.name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
-      where += ` AND ${this.dialect.containsIgnoringCase('backup_name')}`;
-      params.push(`%${lowered.replace(/[!%_]/g, '!$&')}%`);
+      // The same rule on every database: letters match whatever their case, every other
+      // difference counts (accents included). '!' as the LIKE escape works everywhere.
+      where += ` AND ${this.dialect.lowerCase('backup_name')} LIKE ? ESCAPE '!'`;
+      params.push(`%${filters.name.toLowerCase().replace(/[!%_]/g, '!$&')}%`);
     }
     return { where, params };
   }

@@ -16,10 +16,10 @@ export interface SqlDialect {
   /** The statement text to send for `sql`, written with `?` placeholders. */
   statement(sql: string): string;
   /**
-   * A condition: `column` contains the LIKE pattern bound to its `?` ('!' escapes), ignoring case.
-   * The pattern comes with its ASCII letters lowered, the one folding that SQLite's LOWER() does.
+   * A text expression with every letter in lower case, as JavaScript's `toLowerCase()` has it,
+   * compared byte for byte: `LIKE` on it ignores case but never accents, on every database.
    */
-  containsIgnoringCase(column: string): string;
+  lowerCase(expression: string): string;
   /**
    * The tail of an `INSERT INTO table (...) VALUES (...)` that, when a row with the same `key`
    * exists, updates it instead: `version` is counted up (so the row is written, and locked, either
@@ -39,21 +39,19 @@ function onConflictDoUpdate(table: string, key: string, replace: readonly string
   return ` ON CONFLICT (${key}) DO UPDATE SET ${set.join(', ')}`;
 }
 
-/** SQLite folds ASCII only, like the pattern; MySQL's collations ignore case anyway. */
-const lowerColumnLike = (column: string) => `LOWER(${column}) LIKE ? ESCAPE '!'`;
-
 const asWritten = (sql: string) => sql;
 
 const MYSQL: SqlDialect = {
+  // The column's collation would also make 'é' equal 'e': the lowered text compares as bytes.
+  lowerCase: (expression) => `CONVERT(LOWER(${expression}) USING utf8mb4) COLLATE utf8mb4_bin`,
   toDatabase: (date) => date,
   toDate: (value) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value))),
   statement: asWritten,
-  containsIgnoringCase: lowerColumnLike,
   onConflict: onDuplicateKey,
 };
 
 /** TypeORM's SQLite text; read back as UTC, as TypeORM's own hydration reads it. */
-const SQLITE: SqlDialect = {
+const SQLITE: Omit<SqlDialect, 'lowerCase'> = {
   toDatabase: (date) => date.toISOString().replace('T', ' ').slice(0, 23),
   toDate: (value) => {
     if (value === null || value === undefined) return null;
@@ -62,7 +60,6 @@ const SQLITE: SqlDialect = {
     return new Date(/(Z|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`);
   },
   statement: asWritten,
-  containsIgnoringCase: lowerColumnLike,
   onConflict: onConflictDoUpdate,
 };
 
@@ -74,9 +71,9 @@ const POSTGRES: SqlDialect = {
   toDatabase: (date) => date.toISOString(),
   toDate: MYSQL.toDate,
   statement: numberedStatement,
-  // Its LOWER() folds every letter the database's character type knows (Ä as well as A): the
-  // pattern is folded by the same function, so that a name matches however either is spelled.
-  containsIgnoringCase: (column) => `LOWER(${column}) LIKE LOWER(?) ESCAPE '!'`,
+  // Its LOWER() folds every letter the database's character type knows (Ä as well as A), and
+  // LIKE compares the result as written: accents count.
+  lowerCase: (expression) => `LOWER(${expression})`,
   onConflict: onConflictDoUpdate,
 };
 
@@ -88,6 +85,32 @@ export function isPostgres(dataSource: DataSource): boolean {
   return dataSource.options.type === 'postgres';
 }
 
+/** SQLite's own LOWER() folds ASCII letters only: this function folds every letter. */
+const SQLITE_LOWER = 'backup_sharing_lower';
+
+interface FunctionRegistry {
+  function(name: string, options: { deterministic: boolean }, fn: (value: unknown) => unknown): unknown;
+}
+
+const withLower = new WeakSet<object>();
+
+/**
+ * Registers `backup_sharing_lower()` on a better-sqlite3 connection (once); `false` when the
+ * driver offers no user functions, and SQLite's ASCII-only `LOWER()` has to do.
+ */
+function registerSqliteLower(dataSource: DataSource): boolean {
+  const connection = (dataSource.driver as { databaseConnection?: Partial<FunctionRegistry> }).databaseConnection;
+  if (!connection || typeof connection.function !== 'function') return false;
+  if (!withLower.has(connection)) {
+    connection.function(SQLITE_LOWER, { deterministic: true }, (value) => (typeof value === 'string' ? value.toLowerCase() : value));
+    withLower.add(connection);
+  }
+  return true;
+}
+
 export function sqlDialectOf(dataSource: DataSource): SqlDialect {
-  return isMysql(dataSource) ? MYSQL : isPostgres(dataSource) ? POSTGRES : SQLITE;
+  if (isMysql(dataSource)) return MYSQL;
+  if (isPostgres(dataSource)) return POSTGRES;
+  const lower = registerSqliteLower(dataSource) ? SQLITE_LOWER : 'LOWER';
+  return { ...SQLITE, lowerCase: (expression) => `${lower}(${expression})` };
 }

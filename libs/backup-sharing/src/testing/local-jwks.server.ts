@@ -1,7 +1,8 @@
 import { Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { CryptoKey, JWK, JWTPayload, SignJWT, exportJWK, generateKeyPair } from 'jose';
+import type { CryptoKey, JWK, JWTPayload } from 'jose';
+import { jose } from '../auth/jose.loader';
 
 interface SigningKey {
   kid: string;
@@ -62,8 +63,8 @@ export class LocalJwksServer {
    */
   async addKey(alg = 'RS256', publish = true): Promise<string> {
     const kid = randomUUID();
-    const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
-    this.all.set(kid, { kid, alg, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } });
+    const { privateKey, publicKey } = await jose().generateKeyPair(alg, { extractable: true });
+    this.all.set(kid, { kid, alg, privateKey, publicJwk: { ...(await jose().exportJWK(publicKey)), kid, alg, use: 'sig' } });
     if (publish) this.published.push(kid);
     return kid;
   }
@@ -87,6 +88,6 @@ export class LocalJwksServer {
     const key = this.all.get(kid);
     if (!key) throw new Error(`No published key ${kid}.`);
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ iat: now, exp: now + 3600, ...claims }).setProtectedHeader({ alg: key.alg, kid }).sign(key.privateKey);
+    return new (jose().SignJWT)({ iat: now, exp: now + 3600, ...claims }).setProtectedHeader({ alg: key.alg, kid }).sign(key.privateKey);
   }
 }

@@ -1,6 +1,7 @@
 // A block-storage API of another team: it installs the packed module (`nestjs-backup-sharing`),
-// mounts it under its own prefix, on its own named data source, with its own backup catalog,
-// identity and global exception filter. Nothing here comes from the demo host.
+// mounts it under its own prefix, on its own named data source (MariaDB), with its own backup
+// catalog, identity, OpenAPI examples and global exception filter. Nothing here comes from the
+// demo host. Both foreign hosts (NestJS 11 CommonJS, NestJS 12 ES modules) run this file as it is.
 import {
   ArgumentsHost,
   Catch,
@@ -8,6 +9,7 @@ import {
   ExceptionFilter,
   Get,
   HttpException,
+  Inject,
   Injectable,
   Module,
   OnModuleInit,
@@ -89,12 +91,17 @@ export class SessionTokenVerifier extends TokenVerifier {
 @Injectable()
 export class SharingOptions implements BackupSharingOptionsFactory {
   constructor(
-    private readonly catalog: LegacyBackupStore,
-    private readonly verifier: SessionTokenVerifier,
+    @Inject(LegacyBackupStore) private readonly catalog: LegacyBackupStore,
+    @Inject(SessionTokenVerifier) private readonly verifier: SessionTokenVerifier,
   ) {}
 
   createBackupSharingOptions(): BackupSharingModuleOptions {
-    return { backupCatalog: this.catalog, tokenVerifier: this.verifier, events: { pollIntervalMs: 100 } };
+    return {
+      backupCatalog: this.catalog,
+      tokenVerifier: this.verifier,
+      events: { pollIntervalMs: 100 },
+      openApiExamples: { projectId: FOREIGN_OWNER, toProjectId: FOREIGN_RECIPIENT, backupId: FOREIGN_BACKUP },
+    };
   }
 }
 
@@ -107,7 +114,7 @@ export class StorageCoreModule {}
 /** The team's own error format for its own routes. */
 @Catch()
 export class TeamErrorFilter implements ExceptionFilter {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const status = exception instanceof HttpException ? exception.getStatus() : 500;
@@ -128,7 +135,7 @@ export class StatusController {
 export class SharingAudit implements OnModuleInit {
   readonly seen: BackupSharingEvent[] = [];
 
-  constructor(private readonly events: BackupSharingEvents) {}
+  constructor(@Inject(BackupSharingEvents) private readonly events: BackupSharingEvents) {}
 
   onModuleInit(): void {
     this.events.subscribe((event) => {
