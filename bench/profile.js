@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// npm run bench:profile -- [fastify|express|baseline] [get|list|count|share|cancel] [seconds] [mysql|sqlite]
+// npm run bench:profile -- [fastify|express|baseline] [get|list|count|share|cancel] [seconds] [mysql|postgres|sqlite]
 //
 // Runs one server under load with `node --cpu-prof`, then prints where its CPU went per answer:
 // self time by package (node_modules/<package>, the build's folders, Node's internals) and the

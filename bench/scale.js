@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 'use strict';
-// npm run bench:scale [-- --quick] [--requests N] [--private-server [--buffer-pool 2G]]
+// npm run bench:scale [-- --quick] [--requests N] [--db postgres] [--private-server [--buffer-pool 2G]]
 //
 // Latency of get, list (every sort key, with and without the backup-attribute filters, the first
 // page and a deep page by marker), count and cancel-all for one project whose scope is the same
 // 1,000 sharings, first when they are the whole table and then among 1,000,000 sharings of
-// 1,000 projects over 100,000 backups (MariaDB, the demo host on Fastify from the compiled
-// build). Requests are sent one at a time on one kept-alive connection, so that a latency is the
+// 1,000 projects over 100,000 backups (MariaDB, or PostgreSQL with --db postgres; the demo host
+// on Fastify from the compiled build). Requests are sent one at a time on one kept-alive connection, so that a latency is the
 // cost of the request, not a queue. Then the same reads for a tenant that holds 100,000 of the
-// million. Writes bench/results/scale.json and scale.md.
+// million. Writes bench/results/scale.json and scale.md (PostgreSQL: scale-postgres.json, .md).
 //
-// By default on the shared MariaDB (BENCH_MYSQL_URL, or 127.0.0.1:3306). With --private-server the
+// By default on the shared MariaDB (BENCH_MYSQL_URL, or 127.0.0.1:3306), or the shared PostgreSQL
+// (BENCH_POSTGRES_URL, or 127.0.0.1:5432). With --private-server the
 // bench starts a MariaDB of its own on loopback with a buffer pool of --buffer-pool (2G) and
 // writes scale-private.json and .md: the same measurements with the indexes in memory.
 const { execFileSync } = require('node:child_process');
@@ -21,9 +22,14 @@ const { openBenchDatabase, ROOT } = require('./lib/database');
 const { startServer } = require('./lib/processes');
 const data = require('./lib/scale-data');
 const { writeScaleReports } = require('./lib/scale-report');
-const { serverSettings, startPrivateMariadb } = require('./lib/private-mariadb');
+const { startPrivateMariadb } = require('./lib/private-mariadb');
+const { scaleServer } = require('./lib/scale-server');
 
 const quick = process.argv.includes('--quick');
+const kind = (() => {
+  const index = process.argv.indexOf('--db');
+  return index >= 0 ? process.argv[index + 1] : 'mysql';
+})();
 const privateServer = process.argv.includes('--private-server');
 const bufferPool = (() => {
   const index = process.argv.indexOf('--buffer-pool');
@@ -123,20 +129,6 @@ async function findMarkers(api, filters) {
   return markers;
 }
 
-/** Pages InnoDB has read from disk so far (a miss of the buffer pool each). */
-async function pageReads(database) {
-  const [row] = await database.query("SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_reads'");
-  return Number(row.Value);
-}
-
-/** The sharings table's size on disk: its rows and its indexes. */
-async function tableSize(database) {
-  const [row] = await database.query(
-    "SELECT data_length, index_length FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'backup_sharings'",
-  );
-  return { data_mb: Math.round(Number(row.data_length ?? row.DATA_LENGTH) / 2 ** 20), indexes_mb: Math.round(Number(row.index_length ?? row.INDEX_LENGTH) / 2 ** 20) };
-}
-
 /** Gives the probe its canceled sharings back, as they were before (the fill's timestamps). */
 async function restoreProbe(database) {
   await database.query(
@@ -156,11 +148,11 @@ async function measureCancelAll(api, database) {
   let reads = 0;
   for (let b = 0; b < data.PROBE_BACKUPS; b++) {
     const path = `${base(data.PROBE)}/${data.probeBackup(b)}?is_backup_id=true`;
-    const before = await pageReads(database);
+    const before = await scaleServer(database).pageReads(database);
     const response = await api.send('DELETE', path, TOKENS.probe);
     if (response.status !== 200) throw new Error(`DELETE ${path}: ${response.status}`);
     latencies.push(response.ms);
-    reads += (await pageReads(database)) - before;
+    reads += (await scaleServer(database).pageReads(database)) - before;
   }
   await restoreProbe(database);
   return {
@@ -202,7 +194,7 @@ async function measureLargeTenant(api, database) {
   };
 }
 
-/** How MariaDB plans a few of the statements at this size (EXPLAIN). */
+/** How the server plans a few of the statements at this size (EXPLAIN). */
 async function plans(database) {
   const scope = 'from_project_id = ? AND active = 1';
   const statements = {
@@ -213,9 +205,9 @@ async function plans(database) {
     'count status filter (large tenant)': [`SELECT COUNT(*) AS n FROM backup_sharings WHERE ${scope} AND backup_status = ?`, [data.LARGE, 'available']],
   };
   const result = {};
+  const { numberedStatement } = require(join(ROOT, 'dist/libs/backup-sharing/src/persistence/numbered-placeholders'));
   for (const [label, [sql, params]] of Object.entries(statements)) {
-    const [row] = await database.query(`EXPLAIN ${sql}`, params);
-    result[label] = { type: row.type, key: row.key, rows: Number(row.rows), extra: row.Extra };
+    result[label] = await scaleServer(database).explain(database, database.kind === 'postgres' ? numberedStatement(sql) : sql, params);
   }
   return result;
 }
@@ -248,9 +240,10 @@ async function main() {
   };
   const timings = {};
   try {
+    if (privateServer && kind !== 'mysql') throw new Error('--private-server starts a MariaDB: it goes with the default --db mysql only.');
     mariadb = privateServer ? await startPrivateMariadb(bufferPool) : undefined;
     if (mariadb) process.env.BENCH_MYSQL_URL = mariadb.url;
-    database = await openBenchDatabase('mysql', `bench_scale_${process.pid}`);
+    database = await openBenchDatabase(kind, `bench_scale_${process.pid}`);
     let t = Date.now();
     const level1Rows = await data.fillLevel1(database);
     timings.fill_1k_s = (Date.now() - t) / 1000;
@@ -289,12 +282,13 @@ async function main() {
       requests_per_query: REQUESTS,
       warmup_per_query: WARMUP,
       duration_s: Math.round((Date.now() - started) / 1000),
-      server: { private: privateServer, ...(await serverSettings(database)) },
-      table_at_1m: await tableSize(database),
+      server: { name: scaleServer(database).name, private: privateServer, ...(await scaleServer(database).settings(database)) },
+      table_at_1m: await scaleServer(database).tableSize(database),
       ...timings,
     };
-    writeScaleReports(join(ROOT, 'bench/results'), privateServer ? 'scale-private' : 'scale', { environment, levels: { small: level1Rows, large: level2Rows }, small, large, largeTenant, plans: { small: plansSmall, large: plansLarge } });
-    console.log(`bench:scale: done in ${environment.duration_s} s; results in bench/results/${privateServer ? 'scale-private' : 'scale'}.{json,md}`);
+    const name = privateServer ? 'scale-private' : kind === 'postgres' ? 'scale-postgres' : 'scale';
+    writeScaleReports(join(ROOT, 'bench/results'), name, { environment, levels: { small: level1Rows, large: level2Rows }, small, large, largeTenant, plans: { small: plansSmall, large: plansLarge } });
+    console.log(`bench:scale: done in ${environment.duration_s} s; results in bench/results/${name}.{json,md}`);
   } finally {
     await cleanup();
   }

@@ -1,5 +1,5 @@
 'use strict';
-// The data of the scale bench, in two levels on one MariaDB schema:
+// The data of the scale bench, in two levels on one MariaDB schema or PostgreSQL database:
 //
 // - 1,000 sharings: the probe project's whole scope. It owns 50 backups shared with 10 projects
 //   each (500 sharings it made) and receives 500 (one backup each of 5 other projects' 500).
@@ -11,6 +11,7 @@
 // sharings table dropped during the big load and built again after it (one sorted build per
 // index instead of a million random inserts into each), then ANALYZEd.
 const { uuid, BACKUP_COLUMNS, SHARING_COLUMNS, backupRow, sharingRow } = require('./fixtures');
+const { scaleServer } = require('./scale-server');
 
 const G = { backup: 41, sharing: 51 };
 const PROJECT_COUNT = 1000;
@@ -60,26 +61,6 @@ function sharingsOf(b, level1) {
     .map(({ to, k }) => sharingRow(uuid(G.sharing, b * SHARINGS_PER_BACKUP + k), backup, to, b * SHARINGS_PER_BACKUP + k));
 }
 
-/** Secondary indexes of a table, as statements to drop and to build them again. */
-async function secondaryIndexes(database, table) {
-  const rows = await database.query(
-    'SELECT index_name, non_unique, column_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ? ' +
-      "AND index_name <> 'PRIMARY' ORDER BY index_name, seq_in_index",
-    [table],
-  );
-  const indexes = new Map();
-  for (const row of rows) {
-    const name = row.index_name ?? row.INDEX_NAME;
-    const entry = indexes.get(name) ?? { unique: Number(row.non_unique ?? row.NON_UNIQUE) === 0, columns: [] };
-    entry.columns.push(row.column_name ?? row.COLUMN_NAME);
-    indexes.set(name, entry);
-  }
-  return {
-    drop: `ALTER TABLE ${table} ${[...indexes.keys()].map((name) => `DROP INDEX \`${name}\``).join(', ')}`,
-    add: `ALTER TABLE ${table} ${[...indexes].map(([name, { unique, columns }]) => `ADD ${unique ? 'UNIQUE ' : ''}INDEX \`${name}\` (${columns.map((c) => `\`${c}\``).join(', ')})`).join(', ')}`,
-  };
-}
-
 /** The guard row of every shared backup, with its active count, as the module keeps them. */
 async function rebuildGuards(database) {
   await database.query('DELETE FROM backup_sharing_guards');
@@ -102,14 +83,15 @@ async function fillLevel1(database) {
   await database.insert('backups', BACKUP_COLUMNS, backups, 2000);
   await database.insert('backup_sharings', SHARING_COLUMNS, sharings, 2000);
   await rebuildGuards(database);
-  await database.query('ANALYZE TABLE backup_sharings, backups');
+  await scaleServer(database).analyze(database);
   return sharings.length;
 }
 
 /** Level 2: everything else, up to 1,000,000 sharings; `progress` hears how far it got. */
 async function fillLevel2(database, progress = () => undefined) {
-  const indexes = await secondaryIndexes(database, 'backup_sharings');
-  await database.query(indexes.drop);
+  const server = scaleServer(database);
+  const indexes = await server.secondaryIndexes(database, 'backup_sharings');
+  for (const statement of indexes.drop) await database.query(statement);
   const batch = 2000;
   let backups = [];
   let sharings = [];
@@ -131,9 +113,9 @@ async function fillLevel2(database, progress = () => undefined) {
   }
   await flush();
   progress(BACKUP_COUNT, 'indexes');
-  await database.query(indexes.add);
+  for (const statement of indexes.add) await database.query(statement);
   await rebuildGuards(database);
-  await database.query('ANALYZE TABLE backup_sharings, backups');
+  await server.analyze(database);
   const [{ n }] = await database.query('SELECT COUNT(*) AS n FROM backup_sharings');
   return Number(n);
 }

@@ -53,20 +53,22 @@ function changesSection(results) {
   const large = results.large['cancel-all (10 sharings)'];
   const table = environment.table_at_1m;
   return [
-    '## Changes at a million: index pages and the buffer pool',
+    `## Changes at a million: index pages and the ${environment.server.name === 'PostgreSQL' ? 'cache' : 'buffer pool'}`,
     '',
     `Cancel-all of a backup ends its 10 sharings in one UPDATE: p50 ${small.p50_ms} ms among a thousand sharings, ${large.p50_ms} ms among a million. ` +
       'A sharing has 17 secondary index entries (one unique index and, for each side of the scope, one per sort key and one per filtered column), ' +
       "and ending one moves each of them: the owner's entries lie together, the recipients' lie in ten other projects' ranges, pages no other " +
       `request of the probe keeps warm. The server read about ${small.page_reads_per_request} and ${large.page_reads_per_request} pages from disk per ` +
       'cancel-all (a server-wide counter: the purge of what earlier cancels left counts too). ' +
-    `At a million the indexes take ${table.indexes_mb} MB (rows: ${table.data_mb} MB) against a buffer pool of ${environment.server.buffer_pool_mb} MB ` +
-      `(flush method ${environment.server.flush_method}: no operating-system cache behind it; change buffering ${environment.server.change_buffering}): ` +
+    `At a million the indexes take ${table.indexes_mb} MB (rows: ${table.data_mb} MB) against ${environment.server.cache}: ` +
       (large.p50_ms <= 2 * small.p50_ms
         ? 'the pages stay in memory and the change costs what it did at a thousand.'
-        : 'most of those pages are read from disk, one by one, and that is the whole difference. The statements are the same and use the same ' +
-          'indexes at both sizes; `npm run bench:scale -- --private-server` runs the same bench on a MariaDB of its own with a 2 GB buffer pool, ' +
-          'which holds the indexes: there cancel-all stays within 2x (see scale-private.md). Size the buffer pool for the indexes of the sharings table.'),
+        : environment.server.name === 'PostgreSQL'
+          ? 'most of those pages are read from outside shared_buffers, one by one, and that is the whole difference. The statements are the same and ' +
+            'use the same indexes at both sizes. Size shared_buffers (and the memory the operating system caches in) for the indexes of the sharings table.'
+          : 'most of those pages are read from disk, one by one, and that is the whole difference. The statements are the same and use the same ' +
+            'indexes at both sizes; `npm run bench:scale -- --private-server` runs the same bench on a MariaDB of its own with a 2 GB buffer pool, ' +
+            'which holds the indexes: there cancel-all stays within 2x (see scale-private.md). Size the buffer pool for the indexes of the sharings table.'),
     '',
   ];
 }
@@ -77,8 +79,8 @@ function markdown(results) {
   const lines = [
     '# Scale: costs as the sharings grow from a thousand to a million',
     '',
-    `${environment.date}, ${environment.mode} run on MariaDB ${environment.server.version} (${environment.server.private ? "the bench's own server" : 'the shared server'}: ` +
-      `buffer pool ${environment.server.buffer_pool_mb} MB, flush method ${environment.server.flush_method}, change buffering ${environment.server.change_buffering}), ` +
+    `${environment.date}, ${environment.mode} run on ${environment.server.name ?? 'MariaDB'} ${environment.server.version} (${environment.server.private ? "the bench's own server" : 'the shared server'}: ` +
+      `${environment.server.cache}), ` +
       `demo host on Fastify; ${environment.requests_per_query} requests per query, ` +
       `one at a time on one kept-alive connection, after ${environment.warmup_per_query} of warm-up. Load average ` +
       `${environment.load_average_start.map((l) => l.toFixed(2)).join(' / ')} at the start, ${environment.load_average_end.map((l) => l.toFixed(2)).join(' / ')} at the end.`,
