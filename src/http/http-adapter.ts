@@ -7,8 +7,13 @@ import { parseQueryString, replyWithFault, toFault } from '../../libs/backup-sha
 import { HostConfig } from '../config/host.config';
 import { MALFORMED_PATH_MESSAGE, requestHeadFault } from './http-edge';
 import { parsedBodyOf } from './request-body';
+import { RouteCase } from './route-case';
 
 type NestLogger = false | LogLevel[] | LoggerService | undefined;
+
+/** The target of a request as the client sent it, where `RouteCase` spelled it otherwise for routing. */
+const TARGET_AS_SENT = Symbol('targetAsSent');
+type RewrittenRequest = IncomingMessage & { originalUrl?: string; [TARGET_AS_SENT]?: string };
 
 /**
  * Fastify under Nest, answering as the Express host does:
@@ -16,14 +21,22 @@ type NestLogger = false | LogLevel[] | LoggerService | undefined;
  *   Content-Type, nor answers 415 or a parse error in its own words); `requestBodyMiddleware`
  *   reads and parses every body first, and a `preValidation` hook hands the route what it parsed;
  * - the module's query parser (`parseQueryString`), as on Express;
- * - paths match whatever their case and with a trailing slash, as Express routes do;
+ * - paths match whatever the case of their static segments and with a trailing slash, as Express
+ *   routes do (`RouteCase`: find-my-way's own case folding misplaces parameters);
  * - the server's `clientError` answers (400, 408, 413 before a route) stay with `http-edge.ts`.
  */
 async function createFastifyApp(module: DynamicModule, logger: NestLogger): Promise<NestFastifyApplication> {
+  const routeCase = new RouteCase();
   const adapter = new FastifyAdapter({
+    rewriteUrl: (request: IncomingMessage) => {
+      const target = request.url ?? '/';
+      const routed = routeCase.rewrite(target);
+      if (routed !== target) (request as RewrittenRequest)[TARGET_AS_SENT] = target;
+      return routed;
+    },
     // Express bounds neither a path parameter's length nor its case; Node's header limit bounds the URL.
     routerOptions: {
-      caseSensitive: false,
+      caseSensitive: true,
       ignoreTrailingSlash: true,
       maxParamLength: 16 * 1024,
       querystringParser: parseQueryString,
@@ -43,9 +56,14 @@ async function createFastifyApp(module: DynamicModule, logger: NestLogger): Prom
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRoute', (route) => routeCase.add(route.url));
   for (const method of METHODS) fastify.addHttpMethod(method, { hasBody: false, overrideExisting: true });
   fastify.addHook('preValidation', (request, _reply, done) => {
     request.body = parsedBodyOf(request.raw);
+    // Routed: from here on (handlers, links, a route miss's message) the target reads as sent.
+    const raw = request.raw as RewrittenRequest;
+    const sent = raw[TARGET_AS_SENT];
+    if (sent !== undefined) raw.url = raw.originalUrl = sent;
     done();
   });
   return app;

@@ -143,6 +143,7 @@ function guardRequests(server: Server, logger: Logger): void {
     if (fault) return replyWithFault(request, response, toFault(fault));
     // `GET http://host/path` (which a server must accept): the authority is the client's word.
     if (request.url && request.url[0] !== '/') request.url = pathAndQueryOf(request.url);
+    if (request.url?.includes('%')) request.url = withUnreservedDecoded(request.url);
     for (const handler of handlers) handler.call(server, request, response);
   });
 }
@@ -168,6 +169,21 @@ export function requestHeadFault(request: IncomingMessage): HttpException | unde
     if (invalid) return invalid;
   }
   return pathFault(pathOf(pathAndQueryOf(url))) ?? queryStringFault(searchOf(url));
+}
+
+/**
+ * The target with percent-encoded unreserved characters of its path decoded (RFC 3986, 6.2.2.2:
+ * `/v2/p/%62ackups` is `/v2/p/backups`), so that both routers see one spelling: Fastify's decodes
+ * before matching, Express's matches the raw path.
+ */
+function withUnreservedDecoded(url: string): string {
+  const queryAt = url.indexOf('?');
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  const decoded = path.replace(/%[0-9A-Fa-f]{2}/g, (escape) => {
+    const char = String.fromCharCode(parseInt(escape.slice(1), 16));
+    return /[A-Za-z0-9\-._~]/.test(char) ? char : escape;
+  });
+  return decoded === path ? url : decoded + (queryAt === -1 ? '' : url.slice(queryAt));
 }
 
 function pathFault(path: string): BadRequestException | undefined {

@@ -56,7 +56,21 @@ const projectSegment = fc.oneof(
   { weight: 1, arbitrary: segment },
 );
 
-const resource = fc.constantFrom('os-vendor-backup-sharing', 'backups', 'os-vendor-backup-sharing/detail', 'os-vendor-backup-sharing/count', 'OS-VENDOR-BACKUP-SHARING', 'os-vendor-backup-sharing%2Fdetail');
+const resource = fc.constantFrom(
+  'os-vendor-backup-sharing',
+  'backups',
+  'os-vendor-backup-sharing/detail',
+  'os-vendor-backup-sharing/count',
+  'OS-VENDOR-BACKUP-SHARING',
+  'os-vendor-backup-sharing%2Fdetail',
+  // Case and encodings of static segments: ASCII case folds, percent-encoded letters decode, the
+  // Kelvin sign (U+212A) is not a `k`.
+  'os-vendor-backup-sharing/Count/',
+  'Backups/DETAIL',
+  '%62ackups/detail',
+  'os-vendor-backup-sharing%2fcount',
+  'bac%E2%84%AAups',
+);
 
 const QUERY_KEYS = [
   'share_to_me',

@@ -2,7 +2,7 @@ import { BadRequestException, MiddlewareConsumer, Type } from '@nestjs/common';
 import { toFault } from './fault.filter';
 import { RawResponse, replyWithFault } from './fault.reply';
 import { MediaTypeMiddleware } from './media-type.middleware';
-import { EVERY_PATH, allowedMethods, methodNotAllowed, routesOf } from './method-not-allowed.middleware';
+import { EVERY_PATH, allowedMethods, methodNotAllowed, routerFoldsCase, routesOf } from './method-not-allowed.middleware';
 import { isValidHostHeader } from './public-address';
 import { queryStringFault, searchOf } from './query-string';
 import { assignRequestId } from './request-id.middleware';
@@ -12,6 +12,7 @@ interface RawRequest {
   originalUrl?: string;
   url?: string;
   headers: Record<string, string | string[] | undefined>;
+  app?: { enabled?: (setting: string) => boolean };
 }
 
 /**
@@ -35,7 +36,7 @@ export function httpEdgeMiddleware(...controllers: Type<unknown>[]) {
   return (request: RawRequest, response: RawResponse, next: () => void): void => {
     const url = request.originalUrl ?? request.url ?? '/';
     const query = url.search(/[?#]/);
-    const allowed = allowedMethods(routes, query < 0 ? url : url.slice(0, query));
+    const allowed = allowedMethods(routes, query < 0 ? url : url.slice(0, query), routerFoldsCase(request));
     if (allowed.length === 0) return next();
     const invalid = hostHeaderFault(request.headers.host) ?? (query < 0 ? undefined : queryStringFault(searchOf(url)));
     if (invalid) return replyWithFault(request, response, toFault(invalid));

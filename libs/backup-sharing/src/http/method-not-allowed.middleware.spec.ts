@@ -1,5 +1,5 @@
 import { BackupSharingController } from '../backup-sharing.controller';
-import { allowedMethods, methodNotAllowedMiddleware, routesOf } from './method-not-allowed.middleware';
+import { allowedMethods, methodNotAllowedMiddleware, routerFoldsCase, routesOf } from './method-not-allowed.middleware';
 
 const BASE = '/v2/c13f5220dc1949b0b741ea81a7cd5554/os-vendor-backup-sharing';
 
@@ -29,6 +29,20 @@ describe('the route table of BackupSharingController', () => {
     ['/v2/p/backups', []],
   ])('%s serves %p', (path, methods) => {
     expect(allowedMethods(routes, path)).toEqual(methods);
+  });
+
+  it('matches static segments whatever their ASCII case only where the router folds case', () => {
+    const upper = '/V2/ABC/OS-Vendor-Backup-Sharing/COUNT';
+    expect(allowedMethods(routes, upper, true)).toEqual(['DELETE', 'GET', 'HEAD']);
+    expect(allowedMethods(routes, upper, false)).toEqual([]);
+    // U+212A KELVIN SIGN is not a "k" to Express's router either.
+    expect(allowedMethods(routes, '/v2/abc/os-vendor-bac\u212Aup-sharing', true)).toEqual([]);
+  });
+
+  it('reads the folding from an Express request, and from nothing else', () => {
+    expect(routerFoldsCase({ app: { enabled: () => false } })).toBe(true);
+    expect(routerFoldsCase({ app: { enabled: (setting) => setting === 'case sensitive routing' } })).toBe(false);
+    expect(routerFoldsCase({})).toBe(false);
   });
 });
 

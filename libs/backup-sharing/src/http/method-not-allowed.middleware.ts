@@ -7,6 +7,7 @@ interface RawRequest {
   method?: string;
   originalUrl?: string;
   url?: string;
+  app?: { enabled?: (setting: string) => boolean };
 }
 
 /** One route of a controller: its method and its path as segments (`:name` matches any one). */
@@ -45,24 +46,41 @@ export function routesOf(controller: Type<unknown>): RouteShape[] {
 
 /**
  * Whether `route` matches the end of `path`: the host may serve the controller under a global
- * prefix, which the middleware does not need to know.
+ * prefix, which the middleware does not need to know. With `foldCase`, static segments match
+ * whatever the case of their ASCII letters, as Express's router matches unless told otherwise.
  */
-function matchesTail(route: string[], path: string[]): boolean {
+function matchesTail(route: string[], path: string[], foldCase: boolean): boolean {
   // Runs on every request of the host: compared in place, without a copy of the tail.
   const offset = path.length - route.length;
   if (offset < 0) return false;
   for (let index = 0; index < route.length; index++) {
-    if (route[index][0] !== ':' && route[index] !== path[offset + index]) return false;
+    const expected = route[index];
+    if (expected[0] === ':') continue;
+    const actual = path[offset + index];
+    if (expected !== actual && !(foldCase && expected.length === actual.length && asciiLowerCase(actual) === expected.toLowerCase())) return false;
   }
   return true;
 }
 
+function asciiLowerCase(value: string): string {
+  return value.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
+/**
+ * Whether the host's router matches paths whatever their case: Express's does unless its
+ * `case sensitive routing` is on; elsewhere (Fastify's find-my-way) paths are compared as the
+ * router was handed them.
+ */
+export function routerFoldsCase(request: { app?: { enabled?: (setting: string) => boolean } }): boolean {
+  return typeof request.app?.enabled === 'function' && !request.app.enabled('case sensitive routing');
+}
+
 /** The methods the routes serve on `path` (HEAD wherever GET is); empty for an unknown path. */
-export function allowedMethods(routes: RouteShape[], path: string): string[] {
+export function allowedMethods(routes: RouteShape[], path: string, foldCase = false): string[] {
   const segments = segmentsOf(path);
   const allowed = new Set<string>();
   for (const route of routes) {
-    if (!matchesTail(route.segments, segments)) continue;
+    if (!matchesTail(route.segments, segments, foldCase)) continue;
     if (route.method === 'ALL') return [];
     allowed.add(route.method);
     if (route.method === 'GET') allowed.add('HEAD');
@@ -97,7 +115,7 @@ export function methodNotAllowedMiddleware(...controllers: Type<unknown>[]) {
   return (request: RawRequest, response: RawResponse, next: () => void): void => {
     const method = (request.method ?? 'GET').toUpperCase();
     const url = request.originalUrl ?? request.url ?? '/';
-    const allowed = allowedMethods(routes, url.split(/[?#]/)[0]);
+    const allowed = allowedMethods(routes, url.split(/[?#]/)[0], routerFoldsCase(request));
     if (allowed.length === 0 || allowed.includes(method)) return next();
     replyWithFault(request, response, methodNotAllowed(method, allowed));
   };
