@@ -30,7 +30,7 @@ async function createFastifyApp(module: DynamicModule, logger: NestLogger): Prom
   const adapter = new FastifyAdapter({
     rewriteUrl: (request: IncomingMessage) => {
       const target = request.url ?? '/';
-      const routed = routeCase.rewrite(target);
+      const routed = routeCase.rewrite(request.method ?? 'GET', target);
       if (routed !== target) (request as RewrittenRequest)[TARGET_AS_SENT] = target;
       return routed;
     },
@@ -56,7 +56,7 @@ async function createFastifyApp(module: DynamicModule, logger: NestLogger): Prom
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRoute', (route) => routeCase.add(route.url));
+  fastify.addHook('onRoute', (route) => routeCase.add(route.method, route.url));
   for (const method of METHODS) fastify.addHttpMethod(method, { hasBody: false, overrideExisting: true });
   fastify.addHook('preValidation', (request, _reply, done) => {
     request.body = parsedBodyOf(request.raw);

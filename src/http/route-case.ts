@@ -9,20 +9,33 @@
  * It also folds non-ASCII letters (the Kelvin sign `K` matched `k`), which Express does not. So the
  * router stays case-sensitive and `rewriteUrl` spells a path's static segments as the route does.
  */
-export class RouteCase {
-  /** Each route's segments: the lower-case spelling of a static one, `undefined` for a parameter. */
-  private readonly routes: (string | undefined)[][] = [];
-  private readonly wildcards: (string | undefined)[][] = [];
+/** A registered route: its segments as registered (`undefined` for a parameter) and in lower case. */
+interface Route {
+  methods: Set<string>;
+  spelled: (string | undefined)[];
+  lowered: (string | undefined)[];
+  /** Ends in `*`: matches any path that begins with its segments. */
+  prefix: boolean;
+}
 
-  /** Registers a route path (`/v2/:project_id/backups/detail`, `/docs/*`). */
-  add(path: string): void {
-    const segments = segmentsOf(path).map((part) => (/[:*]/.test(part) ? undefined : part.toLowerCase()));
-    if (path.endsWith('*')) this.wildcards.push(segments.slice(0, -1));
-    else this.routes.push(segments);
+export class RouteCase {
+  private readonly routes: Route[] = [];
+
+  /** Registers a route (`GET /v2/:project_id/backups/detail`, `GET /docs/*`). */
+  add(methods: string | string[], path: string): void {
+    const prefix = path.endsWith('*');
+    const segments = segmentsOf(path).slice(0, prefix ? -1 : undefined);
+    const spelled = segments.map((part) => (/[:*]/.test(part) ? undefined : part));
+    const list = (Array.isArray(methods) ? methods : [methods]).map((method) => method.toUpperCase());
+    this.routes.push({ methods: new Set(list), spelled, lowered: spelled.map((part) => part?.toLowerCase()), prefix });
   }
 
-  /** The request target with the static segments of every route it matches spelled as registered. */
-  rewrite(url: string): string {
+  /**
+   * The request target with the static segments of the routes it matches spelled as registered:
+   * the routes of its method, or where none of those matches, those of any method (so that the
+   * path reads as known to the 405 check, while no parameter of another method's route is touched).
+   */
+  rewrite(method: string, url: string): string {
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     // Nearly every request is already in lower case: nothing to do.
@@ -32,18 +45,22 @@ export class RouteCase {
     const parts = path.split('/');
     const at = parts.flatMap((part, index) => (part === '' ? [] : [index]));
     const lowered = at.map((index) => asciiLowerCase(parts[index]));
+    const matching = this.routes.filter(
+      (route) =>
+        (route.prefix ? route.lowered.length <= at.length : route.lowered.length === at.length) &&
+        route.lowered.every((part, index) => part === undefined || part === lowered[index]),
+    );
+    const served = method === 'HEAD' ? ['HEAD', 'GET'] : [method];
+    const ofMethod = matching.filter((route) => served.some((name) => route.methods.has(name)));
     let changed = false;
-    const apply = (route: (string | undefined)[]) => {
-      if (!route.every((part, index) => part === undefined || part === lowered[index])) return;
-      route.forEach((part, index) => {
+    for (const route of ofMethod.length > 0 ? ofMethod : matching) {
+      route.spelled.forEach((part, index) => {
         if (part !== undefined && parts[at[index]] !== part) {
           parts[at[index]] = part;
           changed = true;
         }
       });
-    };
-    for (const route of this.routes) if (route.length === at.length) apply(route);
-    for (const route of this.wildcards) if (route.length <= at.length) apply(route);
+    }
     if (!changed) return url;
     return parts.join('/') + (queryAt === -1 ? '' : url.slice(queryAt));
   }

@@ -247,6 +247,28 @@ export interface FuzzRequest {
   body: string | Buffer | undefined;
 }
 
+/**
+ * Requests that reach each of the statuses the properties count (200, 400, 401, 404, 405, 406, 413,
+ * 415) and write nothing: given to `fc.assert` as an example batch, so that a run proves it reached
+ * the API whatever its seed (a random run of 1,200 requests may hold no 401 at all).
+ */
+export function reachingRequests(bodyLimit: number): FuzzRequest[] {
+  const sharings = `/v2/${DEMO_PROJECTS.owner}/os-vendor-backup-sharing`;
+  const owner: [string, string] = ['X-Auth-Token', TOKENS.owner];
+  const json: [string, string] = ['Content-Type', 'application/json'];
+  const request = (method: string, target: string, headers: [string, string][], body?: string): FuzzRequest => ({ method, target, headers, host: '127.0.0.1', chunked: false, body });
+  return [
+    request('GET', `${sharings}/count`, [owner]),
+    request('GET', `${sharings}/detail?limit=abc`, [owner]),
+    request('GET', `${sharings}/count`, []),
+    request('GET', `/v2/${DEMO_PROJECTS.owner}/volumes`, [owner]),
+    request('PUT', sharings, [owner, json], '{}'),
+    request('GET', `${sharings}/count`, [owner, ['Accept', 'text/html']]),
+    request('POST', sharings, [owner, json], `{"shared": {"backup_id": "${'x'.repeat(bodyLimit)}"}}`),
+    request('POST', sharings, [owner, ['Content-Type', 'text/plain']], 'shared'),
+  ];
+}
+
 /** A whole request: method, target, headers (Host possibly omitted or malformed) and body. */
 export const hostileRequest = (bodyLimit: number): fc.Arbitrary<FuzzRequest> =>
   fc
