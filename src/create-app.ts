@@ -6,7 +6,7 @@ import { AppModule } from './app.module';
 import { seedDemoBackups } from './backups/demo-seed';
 import { HostConfig } from './config/host.config';
 import { setupSwaggerUi } from './docs/openapi.document';
-import { createHostLogger, isLoggerService } from './http/host-logger';
+import { createHostLogger, isLoggerService, logLevelsFrom } from './http/host-logger';
 import { configureHttpEdge } from './http/http-edge';
 import { createNestApp } from './http/http-adapter';
 import { requestBodyMiddleware } from './http/request-body';
@@ -21,7 +21,7 @@ export async function createApp(
 ): Promise<INestApplication> {
   const logger = options.logger === false || isLoggerService(options.logger)
     ? options.logger
-    : createHostLogger(config.edge.logFormat, options.logger ?? ['log', 'warn', 'error']);
+    : createHostLogger(config.edge.logFormat, options.logger ?? logLevelsFrom(config.edge.logLevel));
   // Express or Fastify (HTTP_ADAPTER), neither with a body parser of its own.
   const app = await createNestApp(AppModule.forRoot(config), config, logger);
   const requestLog = new Logger('HTTP');
