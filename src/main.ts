@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { BackupSharingService } from '../libs/backup-sharing/src';
+import { findDemoSharing } from './backups/demo-seed';
 import { createApp } from './create-app';
 import { ConfigError, loadConfig } from './config/host.config';
 import { migrationState, readyRecord, readyText } from './bootstrap/ready.report';
@@ -9,7 +11,8 @@ async function bootstrap(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.port, config.host);
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
-  const facts = { url, config, migrations: await migrationState(app.get(DataSource)) };
+  const demoSharingId = config.demoSeed && config.demoSeedSharing ? await findDemoSharing(app.get(BackupSharingService)) : undefined;
+  const facts = { url, config, migrations: await migrationState(app.get(DataSource)), demoSharingId };
   // One block a person reads at a terminal; one record a log collector parses.
   new Logger('Bootstrap').log(config.edge.logFormat === 'text' ? readyText(facts) : readyRecord(facts));
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
-import { DEMO_BACKUPS } from '../backups/demo-seed';
+import { DEMO_BACKUPS, DEMO_BACKUP_NOTES } from '../backups/demo-seed';
 import { DEMO_TOKENS } from '../config/demo-tokens';
 import { DatabaseConfig, HostConfig } from '../config/host.config';
 import { describeAuth } from '../config/token-verifier.factory';
@@ -15,6 +15,8 @@ export interface ReadyFacts {
   url: string;
   config: HostConfig;
   migrations: MigrationState;
+  /** The active demo sharing, when the demo seed made one. */
+  demoSharingId?: string;
 }
 
 const KIND: Record<DatabaseConfig['type'], string> = { sqlite: 'SQLite', mysql: 'MySQL/MariaDB', postgres: 'PostgreSQL' };
@@ -57,7 +59,7 @@ const demoTokens = () =>
   Object.entries(DEMO_TOKENS).map(([token, entry]) => ({ token, project_id: entry.project_id, roles: entry.roles ?? [] }));
 
 /** The ready block as one record (JSON logs): one line a collector can parse. */
-export function readyRecord({ url, config, migrations }: ReadyFacts): Record<string, unknown> {
+export function readyRecord({ url, config, migrations, demoSharingId }: ReadyFacts): Record<string, unknown> {
   const demo = config.auth.strategy === 'static' && config.auth.demoTokens;
   return {
     event: 'ready',
@@ -72,6 +74,7 @@ export function readyRecord({ url, config, migrations }: ReadyFacts): Record<str
     auth: describeAuth(config.auth),
     ...(demo ? { demo_tokens: demoTokens() } : {}),
     ...(config.demoSeed ? { demo_backups: DEMO_BACKUPS } : {}),
+    ...(demoSharingId ? { demo_sharing: demoSharingId } : {}),
   };
 }
 
@@ -92,7 +95,10 @@ export function readyText(facts: ReadyFacts): string {
     rows.push([index === 0 ? 'Demo tokens' : '', `X-Auth-Token: ${entry.token.padEnd(16)} project ${entry.project_id} (${entry.roles.join(', ')})`]);
   }
   if (record.demo_backups) {
-    for (const [index, [name, id]] of Object.entries(DEMO_BACKUPS).entries()) rows.push([index === 0 ? 'Demo backups' : '', `${id}  ${name}`]);
+    const notes = Object.entries(DEMO_BACKUPS).map(([key, id]) => `${id}  ${DEMO_BACKUP_NOTES[key as keyof typeof DEMO_BACKUPS]}`);
+    notes.forEach((note, index) => rows.push([index === 0 ? 'Demo backups' : '', note]));
   }
+  if (facts.demoSharingId) rows.push(['Demo sharing', `${facts.demoSharingId}  app-shared -> recipient project`]);
+  rows.push(['Reset', facts.config.database.type === 'sqlite' && facts.config.database.path !== ':memory:' ? `stop, delete ${resolve(facts.config.database.path)}*, start again` : 'start on an empty database']);
   return [`Ready: ${record.summary}`, ...rows.map(([label, value]) => `  ${label.padEnd(13)} ${value}`)].join('\n');
 }

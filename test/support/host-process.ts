@@ -31,7 +31,7 @@ export interface HostProcess {
 export async function startHostProcess(env: Record<string, string>): Promise<HostProcess> {
   const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NO_COLOR: '1', HTTP_ADAPTER: process.env.TEST_HTTP_ADAPTER || 'express', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NO_COLOR: '1', DEMO_SEED_SHARING: 'false', HTTP_ADAPTER: process.env.TEST_HTTP_ADAPTER || 'express', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
