@@ -80,7 +80,10 @@ async function main() {
   const server = (down, what, url) => (down ? `${what} is NOT reachable at ${url.host} (${down}): start it, then` : `${what} is reachable at ${url.host};`);
   const notRun = [
     ['test/keystone.e2e-spec.ts, the host against a real Keystone (skipped inside the e2e run)', 'npm run test:keystone   (starts Keystone on loopback; installs python3-keystone when missing)'],
-    [`end-to-end suite on MySQL/MariaDB: ${server(mysqlDown, 'MySQL/MariaDB', MYSQL_URL)}`, 'npm run test:mysql   (MYSQL_URL, default mysql://root@127.0.0.1:3306/backup_sharing_test)'],
+    [
+      `end-to-end suite on MySQL/MariaDB, with what SQLite skips inside the e2e run (database-outage, sql-explain, concurrent-start, several instances of outbox-delivery): ${server(mysqlDown, 'MySQL/MariaDB', MYSQL_URL)}`,
+      'npm run test:mysql   (MYSQL_URL, default mysql://root@127.0.0.1:3306/backup_sharing_test)',
+    ],
     [`end-to-end suite on PostgreSQL: ${server(postgresDown, 'PostgreSQL', POSTGRES_URL)}`, 'npm run test:postgres   (POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/backup_sharing_test)'],
     ['end-to-end suite with the host on Fastify', 'npm run test:fastify'],
     [
