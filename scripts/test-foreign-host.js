@@ -56,8 +56,9 @@ function prepare(name) {
   cpSync(join(sources, 'shared/sharing.e2e-spec.ts'), join(work, 'test/sharing.e2e-spec.ts'));
   if (name === 'nest11-cjs') {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const example = readme.slice(readme.indexOf('## Embedding in your NestJS API')).match(/```ts\n([\s\S]*?)```/);
-    if (!example) throw new Error('README.md: no ts example under "Embedding in your NestJS API"');
+    const heading = '### The whole host in one file';
+    const example = readme.includes(heading) ? readme.slice(readme.indexOf(heading)).match(/```ts\n([\s\S]*?)```/) : null;
+    if (!example) throw new Error(`README.md: no ts example under "${heading}"`);
     mkdirSync(join(work, 'src/readme-example'), { recursive: true });
     writeFileSync(join(work, 'src/readme-example/app.module.ts'), example[1]);
   }

@@ -1,12 +1,12 @@
 import { INestApplication, LogLevel, Logger, LoggerService } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { FaultFilter } from '../libs/backup-sharing/src';
+import { BackupSharingService, FaultFilter } from '../libs/backup-sharing/src';
 import { AppModule } from './app.module';
-import { seedDemoBackups } from './backups/demo-seed';
+import { seedDemoBackups, seedDemoSharing } from './backups/demo-seed';
 import { HostConfig } from './config/host.config';
 import { setupSwaggerUi } from './docs/openapi.document';
-import { createHostLogger, isLoggerService } from './http/host-logger';
+import { createHostLogger, isLoggerService, logLevelsFrom } from './http/host-logger';
 import { configureHttpEdge } from './http/http-edge';
 import { createNestApp } from './http/http-adapter';
 import { requestBodyMiddleware } from './http/request-body';
@@ -21,7 +21,7 @@ export async function createApp(
 ): Promise<INestApplication> {
   const logger = options.logger === false || isLoggerService(options.logger)
     ? options.logger
-    : createHostLogger(config.edge.logFormat, options.logger ?? ['log', 'warn', 'error']);
+    : createHostLogger(config.edge.logFormat, options.logger ?? logLevelsFrom(config.edge.logLevel));
   // Express or Fastify (HTTP_ADAPTER), neither with a body parser of its own.
   const app = await createNestApp(AppModule.forRoot(config), config, logger);
   const requestLog = new Logger('HTTP');
@@ -36,8 +36,12 @@ export async function createApp(
   // SIGTERM: stop accepting, finish the requests in flight, close the pool, then exit 0.
   app.enableShutdownHooks([], { useProcessExit: true });
 
-  setupSwaggerUi(app, config);
-
-  if (config.demoSeed) await seedDemoBackups(app.get(DataSource));
+  // The demo data first: Swagger UI pre-fills the demo sharing's ID where a sharing ID is asked.
+  let demoSharingId: string | undefined;
+  if (config.demoSeed) {
+    const seededNow = await seedDemoBackups(app.get(DataSource));
+    if (config.demoSeedSharing) demoSharingId = await seedDemoSharing(app.get(BackupSharingService), seededNow);
+  }
+  setupSwaggerUi(app, config, { sharingId: demoSharingId });
   return app;
 }

@@ -13,7 +13,7 @@ import {
   resolveRef,
   schemaProblems,
 } from './support/openapi-contract';
-import { DEMO_PROJECTS, TestHost, startTestHost } from './support/test-host';
+import { DEMO_BACKUPS, DEMO_PROJECTS, TestHost, startTestHost } from './support/test-host';
 
 const REGENERATE = 'Run `npm run openapi` and commit openapi.json and test/generated/openapi.d.ts.';
 
@@ -95,10 +95,13 @@ describe('OpenAPI document', () => {
         expect({ where, status, listed: status in operation.responses }).toEqual({ where, status, listed: true });
       }
       expect(operation.responses['407']).toBeUndefined(); // a proxy's answer, named in the API description
+      for (const parameter of operation.parameters ?? []) {
+        expect({ where, parameter: parameter.name, described: (parameter.description ?? '').length > 10 }).toEqual({ where, parameter: parameter.name, described: true });
+      }
     }
   });
 
-  it('documents each fault with its Cinder fault name and an example per cause', () => {
+  it('documents each fault with its Cinder fault name, its error codes and one example', () => {
     for (const { path, method, operation } of operationsOf(served)) {
       for (const [status, response] of Object.entries(operation.responses)) {
         if (Number(status) < 400 || path === '/health') continue;
@@ -106,12 +109,16 @@ describe('OpenAPI document', () => {
         const faultName = FAULT_NAMES[Number(status)];
         const schema = resolveRef(served, content!.schema);
         expect({ at: `${method} ${path} ${status}`, required: schema.required }).toEqual({ at: `${method} ${path} ${status}`, required: [faultName] });
+        // One example per status, so that an operation's errors stay a compact table in Swagger UI.
         const examples = Object.values(content!.examples ?? {});
-        expect(examples.length).toBeGreaterThan(0);
-        for (const example of examples) {
-          expect(schemaProblems(served, example.value, content!.schema)).toEqual([]);
-          expect((example.value as Record<string, { code: number }>)[faultName].code).toBe(Number(status));
-        }
+        expect({ at: `${method} ${path} ${status}`, examples: examples.length }).toEqual({ at: `${method} ${path} ${status}`, examples: 1 });
+        const [example] = examples;
+        expect(schemaProblems(served, example.value, content!.schema)).toEqual([]);
+        const fault = (example.value as Record<string, { code: number; error_code: string }>)[faultName];
+        expect(fault.code).toBe(Number(status));
+        // Every cause of the status is a sentence of the description, which ends with its error codes.
+        expect(response.description).toMatch(/\. `error_code`: `BackupSharing\.[A-Za-z]+`(, `BackupSharing\.[A-Za-z]+`)*\.$/);
+        expect(response.description).toContain(`\`${fault.error_code}\``);
       }
     }
   });
@@ -123,7 +130,10 @@ describe('OpenAPI document', () => {
     expect(byId.description).toContain('`DELETE /os-vendor-backup-sharing/{backup_id}?is_backup_id=true`');
     expect(byId.description).toContain('`DELETE /os-vendor-backup-sharing?backup_id={backup_id}`');
     expect(byId.parameters?.map((parameter) => `${parameter.in}:${parameter.name}`)).toEqual(['path:project_id', 'path:id', 'query:is_backup_id']);
-    expect(Object.keys(byId.parameters?.[1].examples ?? {})).toEqual(['sharing', 'backup']);
+    // One example, a sharing ID: a backup ID is typed, with is_backup_id=true, or the collection form is used.
+    expect(byId.parameters?.[1].examples).toBeUndefined();
+    expect(byId.parameters?.[1].description).toContain('is_backup_id=true');
+    expect(collection.parameters?.[1].schema?.example).toBe(DEMO_BACKUPS.nightly);
     expect(collection.summary).toContain('?backup_id=');
     expect(collection.parameters?.map((parameter) => `${parameter.in}:${parameter.name}`)).toEqual(['path:project_id', 'query:backup_id']);
     expect(collection.description).toContain('`DELETE /os-vendor-backup-sharing/{backup_id}?is_backup_id=true`');

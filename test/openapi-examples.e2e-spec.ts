@@ -31,10 +31,10 @@ function bodyExample(path: typeof SHARINGS, name: string): ShareRequest {
   return example.value as ShareRequest;
 }
 
-/** The value Swagger UI pre-fills for a parameter: its schema example, or its first named example. */
-function prefilled(path: DocumentedPath, method: 'get' | 'post' | 'delete', name: string, exampleName?: string): string {
-  const parameter = operation(path, method).parameters?.find((candidate) => candidate.name === name);
-  const value = exampleName ? parameter?.examples?.[exampleName]?.value : parameter?.schema?.example;
+/** The value Swagger UI pre-fills for a parameter: its schema example. */
+function prefilled(path: DocumentedPath, method: 'get' | 'post' | 'delete', name: string, document = committedDocument()): string {
+  const parameter = (document.paths[path][method] as OperationObject).parameters?.find((candidate) => candidate.name === name);
+  const value = parameter?.schema?.example;
   if (typeof value !== 'string') throw new Error(`No example for ${name} of ${method.toUpperCase()} ${path}`);
   return value;
 }
@@ -53,7 +53,7 @@ describe('the OpenAPI examples against the demo host', () => {
 
   it('pre-fills the demo owner project and the seeded backup', () => {
     expect(projectId).toBe(DEMO_PROJECTS.owner);
-    expect(prefilled(SHARING, 'delete', 'id', 'backup')).toBe(DEMO_BACKUPS.nightly);
+    expect(prefilled(SHARINGS, 'delete', 'backup_id')).toBe(DEMO_BACKUPS.nightly);
     expect(bodyExample(SHARINGS, 'oneProject').shared.backup_id).toBe(DEMO_BACKUPS.nightly);
   });
 
@@ -99,7 +99,7 @@ describe('the OpenAPI examples against the demo host', () => {
 
   it('the two whole-backup cancel forms each end every sharing of the backup', async () => {
     const request = bodyExample(SHARINGS, 'twoProjects');
-    const backupId = prefilled(SHARING, 'delete', 'id', 'backup');
+    const backupId = prefilled(SHARINGS, 'delete', 'backup_id');
     const forms = [
       `${url(SHARING, { project_id: projectId, id: backupId })}?is_backup_id=true`,
       `${url(SHARINGS, { project_id: projectId })}?backup_id=${backupId}`,
@@ -176,7 +176,7 @@ describe('the OpenAPI examples against the demo host', () => {
   it('answers the documented 501 for both whole-backup cancel forms when the service turned them off', async () => {
     const off = await startTestHost({ CANCEL_ALL_ENABLED: 'false' });
     try {
-      const backupId = prefilled(SHARING, 'delete', 'id', 'backup');
+      const backupId = prefilled(SHARINGS, 'delete', 'backup_id');
       documented(
         await off.http.post(url(SHARINGS, { project_id: projectId })).set('X-Auth-Token', TOKENS.owner).send(bodyExample(SHARINGS, 'oneProject')),
         SHARINGS,
@@ -200,6 +200,22 @@ describe('the OpenAPI examples against the demo host', () => {
       expect(left.count).toBe(1);
     } finally {
       await off.close();
+    }
+  });
+
+  it('with the demo sharing seeded, show and cancel by ID find it as pre-filled', async () => {
+    const demo = await startTestHost({ DEMO_SEED_SHARING: 'true' });
+    try {
+      const served = (await demo.http.get('/docs-json')).body;
+      const id = prefilled(SHARING, 'get', 'id', served);
+      expect(prefilled(SHARING, 'delete', 'id', served)).toBe(id);
+      expect(id).not.toBe(prefilled(SHARING, 'get', 'id'));
+      const at = url(SHARING, { project_id: prefilled(SHARING, 'get', 'project_id', served), id });
+      const shown = documented(await demo.http.get(at).set('X-Auth-Token', TOKENS.owner), SHARING, 'get', 200);
+      expect(shown.shared).toMatchObject({ id, backup_id: DEMO_BACKUPS.shared, to_project_id: DEMO_PROJECTS.recipient, backup: { name: 'app-shared' } });
+      documented(await demo.http.delete(at).set('X-Auth-Token', TOKENS.owner), SHARING, 'delete', 200);
+    } finally {
+      await demo.close();
     }
   });
 

@@ -9,7 +9,7 @@ import {
   PROJECT_SCOPED_FAULTS,
   mergeFaultDocs,
 } from '../../libs/backup-sharing/src';
-import { DEMO_BACKUPS } from './demo-seed';
+import { DEMO_BACKUPS, DEMO_BACKUP_NOTES } from './demo-seed';
 import { BackupActionRequest, CreateBackupRequest } from './backup.dto';
 import { CreateBackupResponse, ListBackupsResponse, ShowBackupResponse } from './backup.response';
 
@@ -29,11 +29,18 @@ const BACKUP_NOT_FOUND: FaultExample = {
 
 const NOT_FOUND: FaultDocs = { 404: { description: "The backup does not exist or is not the caller's.", examples: [BACKUP_NOT_FOUND] } };
 
-const BACKUP_ID = ApiParam({
-  name: 'id',
-  description: 'The backup ID.',
-  schema: { type: 'string', format: 'uuid', example: DEMO_BACKUPS.nightly },
-});
+/**
+ * The backup ID, pre-filled with a seeded backup that this operation's first "Try it out" can act
+ * on whatever was tried before it: deleting or resetting `db-nightly` would spoil the sharing
+ * trials, so those two take backups of their own.
+ */
+function backupId(example: keyof typeof DEMO_BACKUPS, note: string): MethodDecorator {
+  return ApiParam({
+    name: 'id',
+    description: `The backup ID (a UUID). The example is the demo's \`${DEMO_BACKUP_NOTES[example].split(',')[0]}\` backup${note}.`,
+    schema: { type: 'string', format: 'uuid', example: DEMO_BACKUPS[example] },
+  });
+}
 
 export function ApiCreateBackup(): MethodDecorator {
   return applyDecorators(
@@ -79,7 +86,7 @@ export function ApiShowBackup(): MethodDecorator {
         'Readable by the owner project and by every project it is shared with; 404 otherwise, and 404 for a recipient ' +
         'as soon as its sharing is canceled.',
     }),
-    BACKUP_ID,
+    backupId('nightly', ''),
     ApiOkResponse({ type: ShowBackupResponse, description: 'The backup.' }),
     ApiFaults(mergeFaultDocs(NOT_FOUND, PROJECT_SCOPED_FAULTS)),
   );
@@ -92,7 +99,7 @@ export function ApiDeleteBackup(): MethodDecorator {
       summary: 'Delete a backup; its sharings end with it',
       description: 'Owner project only. Also cancels every sharing of the backup. Answers **202** with no body.',
     }),
-    BACKUP_ID,
+    backupId('weekly', ', which no other trial uses'),
     ApiAcceptedResponse({ description: 'Accepted; no body.' }),
     ApiFaults(mergeFaultDocs(NOT_FOUND, PROJECT_SCOPED_FAULTS)),
   );
@@ -107,7 +114,7 @@ export function ApiBackupAction(): MethodDecorator {
         'Sets the status of a backup, e.g. `{"os-reset_status": {"status": "error"}}`. Admin role only. The sharing ' +
         'module sees the new status at once: a backup that is no longer `available` cannot be shared. Answers **202** with no body.',
     }),
-    BACKUP_ID,
+    backupId('failed', ', already in status error'),
     ApiBody({
       type: BackupActionRequest,
       examples: { resetStatus: { summary: 'Reset the status to error', value: { 'os-reset_status': { status: 'error' } } } },

@@ -1,16 +1,28 @@
 import { ConfigError, loadConfig } from './host.config';
-import { parseByteSize } from './edge.config';
+import { loadEdgeConfig, parseByteSize } from './edge.config';
+
+const integer = (env: NodeJS.ProcessEnv) => (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
+const boolean = (env: NodeJS.ProcessEnv) => (name: string, fallback: boolean) => (env[name] ? env[name] === 'true' : fallback);
+const edgeOf = (env: NodeJS.ProcessEnv, stdoutIsTerminal: boolean) => loadEdgeConfig(env, integer(env), boolean(env), stdoutIsTerminal);
 
 describe('edge limits from the environment', () => {
-  it('has defaults: 64 KiB bodies, 30 s to send a request, 5 s to connect, 15 s per statement, cancel-all on, JSON logs', () => {
+  it('has defaults: 64 KiB bodies, 30 s to send a request, 5 s to connect, 15 s per statement, cancel-all on, log level log', () => {
     expect(loadConfig({}).edge).toEqual({
       bodyLimitBytes: 65_536,
       requestTimeoutMs: 30_000,
       dbConnectTimeoutMs: 5_000,
       dbStatementTimeoutMs: 15_000,
       cancelAllEnabled: true,
-      logFormat: 'json',
+      logFormat: process.stdout.isTTY ? 'text' : 'json',
+      logLevel: 'log',
     });
+  });
+
+  it('logs text to a terminal and JSON to anything else, unless LOG_FORMAT says otherwise', () => {
+    expect(edgeOf({}, true).logFormat).toBe('text');
+    expect(edgeOf({}, false).logFormat).toBe('json');
+    expect(edgeOf({ LOG_FORMAT: 'json' }, true).logFormat).toBe('json');
+    expect(edgeOf({ LOG_FORMAT: 'TEXT' }, false).logFormat).toBe('text');
   });
 
   it('reads every variable', () => {
@@ -21,6 +33,7 @@ describe('edge limits from the environment', () => {
       DB_STATEMENT_TIMEOUT_MS: '2500',
       CANCEL_ALL_ENABLED: 'false',
       LOG_FORMAT: 'text',
+      LOG_LEVEL: 'debug',
     }).edge;
     expect(edge).toEqual({
       bodyLimitBytes: 1024 * 1024,
@@ -29,6 +42,7 @@ describe('edge limits from the environment', () => {
       dbStatementTimeoutMs: 2500,
       cancelAllEnabled: false,
       logFormat: 'text',
+      logLevel: 'debug',
     });
   });
 
@@ -47,6 +61,7 @@ describe('edge limits from the environment', () => {
     { DB_STATEMENT_TIMEOUT_MS: '-1' },
     { CANCEL_ALL_ENABLED: 'maybe' },
     { LOG_FORMAT: 'xml' },
+    { LOG_LEVEL: 'info' },
   ])('refuses %p with a message naming the variable', (env) => {
     const [name] = Object.keys(env);
     expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -19,9 +19,18 @@ export interface EdgeConfig {
   dbStatementTimeoutMs: number;
   /** Serve cancel-all (`CANCEL_ALL_ENABLED`); when off it answers 501. */
   cancelAllEnabled: boolean;
-  /** `json` (one JSON object per line, the default) or `text` (Nest's human format). */
+  /**
+   * `LOG_FORMAT`: `text` (Nest's human format) or `json` (one JSON object per line). Unset: text
+   * when stdout is a terminal (a person reads it), JSON otherwise (a collector parses it).
+   */
   logFormat: 'json' | 'text';
+  /** `LOG_LEVEL`: the lowest level written; `debug` adds Nest's module and route-mapping lines. */
+  logLevel: HostLogLevel;
 }
+
+/** Nest's levels, most severe first. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type HostLogLevel = (typeof LOG_LEVELS)[number];
 
 const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2 };
 
@@ -40,10 +49,15 @@ export function loadEdgeConfig(
   env: NodeJS.ProcessEnv,
   integer: (name: string, fallback: number, min: number, max: number) => number,
   boolean: (name: string, fallback: boolean) => boolean,
+  stdoutIsTerminal = process.stdout.isTTY === true,
 ): EdgeConfig {
-  const logFormat = (env.LOG_FORMAT || 'json').toLowerCase();
+  const logFormat = (env.LOG_FORMAT || (stdoutIsTerminal ? 'text' : 'json')).toLowerCase();
   if (logFormat !== 'json' && logFormat !== 'text') {
     throw new ConfigError(`LOG_FORMAT must be json or text, not "${env.LOG_FORMAT}".`);
+  }
+  const logLevel = (env.LOG_LEVEL || 'log').toLowerCase() as HostLogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${env.LOG_LEVEL}".`);
   }
   return {
     bodyLimitBytes: env.BODY_LIMIT ? parseByteSize('BODY_LIMIT', env.BODY_LIMIT) : 64 * 1024,
@@ -53,5 +67,6 @@ export function loadEdgeConfig(
     dbStatementTimeoutMs: integer('DB_STATEMENT_TIMEOUT_MS', 15_000, 0, 3_600_000),
     cancelAllEnabled: boolean('CANCEL_ALL_ENABLED', true),
     logFormat,
+    logLevel,
   };
 }

@@ -21,6 +21,8 @@ export interface HostConfig {
   database: DatabaseConfig;
   migrate: boolean;
   demoSeed: boolean;
+  /** With the demo seed: one sharing of the `app-shared` backup with the recipient project (`DEMO_SEED_SHARING`). */
+  demoSeedSharing: boolean;
   auth: { strategy: 'static'; tokens: Record<string, StaticTokenEntry>; demoTokens: boolean } | KeystoneAuthConfig | JwtAuthConfig;
   /** The role that acts for any project (AUTH_ADMIN_ROLE). */
   adminRole: string;
@@ -54,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {
     database: parseDatabaseUrl(env.DATABASE_URL || DEFAULT_DATABASE_URL, sqliteDurability(env)),
     migrate: boolean(env, 'DB_MIGRATE', true),
     demoSeed: boolean(env, 'DEMO_SEED', !production),
+    demoSeedSharing: boolean(env, 'DEMO_SEED_SHARING', true),
     auth: parseAuth(env, production),
     adminRole: env.AUTH_ADMIN_ROLE || 'admin',
     maxSharesPerBackup: integer(env, 'MAX_SHARES_PER_BACKUP', 10, 1, 1000),

@@ -22,7 +22,7 @@ describe('AUTH_STRATEGY=keystone', () => {
       },
     });
     expect(createTokenVerifier(auth)).toBeInstanceOf(KeystoneTokenVerifier);
-    expect(describeAuth(auth)).toBe('Authentication: Keystone at http://keystone:5000 (service token)');
+    expect(describeAuth(auth)).toBe('Keystone at http://keystone:5000 (service token)');
   });
 
   it('reads service user credentials, with Default domains, and the tuning variables', () => {
@@ -101,7 +101,7 @@ describe('AUTH_STRATEGY=jwt', () => {
     expect(createTokenVerifier(pem.auth)).toBeInstanceOf(JwtTokenVerifier);
     const secret = loadConfig({ AUTH_STRATEGY: 'jwt', JWT_SECRET: SECRET, JWT_AUDIENCE: 'block-storage' });
     expect(secret.auth).toMatchObject({ jwt: { secret: SECRET, audience: 'block-storage' } });
-    expect(describeAuth(secret.auth)).toBe('Authentication: JWT, keys from JWT_SECRET, project claim "project_id", roles claim "roles"');
+    expect(describeAuth(secret.auth)).toBe('JWT, keys from JWT_SECRET, project claim "project_id", roles claim "roles"');
   });
 
   it.each([

@@ -17,10 +17,10 @@ export function createTokenVerifier(auth: HostConfig['auth']): TokenVerifier {
 export function describeAuth(auth: HostConfig['auth']): string {
   switch (auth.strategy) {
     case 'static':
-      return `Authentication: static tokens (${auth.demoTokens ? 'built-in demo tokens' : 'AUTH_STATIC_TOKENS'})`;
+      return `static tokens (${auth.demoTokens ? 'built-in demo tokens' : 'AUTH_STATIC_TOKENS'})`;
     case 'keystone':
-      return `Authentication: Keystone at ${auth.keystone.url} (${auth.keystone.serviceToken ? 'service token' : `service user ${auth.keystone.serviceCredentials?.username}`})`;
+      return `Keystone at ${auth.keystone.url} (${auth.keystone.serviceToken ? 'service token' : `service user ${auth.keystone.serviceCredentials?.username}`})`;
     case 'jwt':
-      return `Authentication: JWT, keys from ${'jwksUrl' in auth.jwt ? auth.jwt.jwksUrl : 'publicKey' in auth.jwt ? 'JWT_PUBLIC_KEY' : 'JWT_SECRET'}, project claim "${auth.jwt.projectClaim}", roles claim "${auth.jwt.rolesClaim}"`;
+      return `JWT, keys from ${'jwksUrl' in auth.jwt ? auth.jwt.jwksUrl : 'publicKey' in auth.jwt ? 'JWT_PUBLIC_KEY' : 'JWT_SECRET'}, project claim "${auth.jwt.projectClaim}", roles claim "${auth.jwt.rolesClaim}"`;
   }
 }

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { completeBackupSharingDocument, withBackupSharingDocs } from '../../libs/backup-sharing/src';
+import { BackupSharingOpenApiExamples, applyOpenApiExamples, completeBackupSharingDocument, withBackupSharingDocs } from '../../libs/backup-sharing/src';
 import { BACKUPS_TAG } from '../backups/backups.api-docs';
 import { HostConfig } from '../config/host.config';
 import { DEMO_TOKENS } from '../config/demo-tokens';
@@ -35,8 +35,10 @@ function demoTokensText(config: HostConfig): string {
     '## Try it',
     '',
     'This host runs with built-in demo tokens. Click **Authorize**, paste a token as `X-Auth-Token`, then use ' +
-      '**Try it out** on an operation: `project_id` is pre-filled with the owner project, and the seeded backup ' +
-      '`066b1e37-9305-4057-97e5-2e99b21fc71d` (`db-nightly`) can be shared with the recipient project at once.',
+      '**Try it out** then **Execute** on an operation: every field is pre-filled with demo data that exists. ' +
+      '`project_id` is the owner project; the seeded backup `066b1e37-9305-4057-97e5-2e99b21fc71d` (`db-nightly`) ' +
+      'can be shared with the recipient project at once; the seeded backup `app-shared` is already shared with it, ' +
+      'and that sharing\'s ID is pre-filled where an operation takes a sharing ID. `os-reset_status` needs `admin-token`.',
     '',
     '| token | project | roles |',
     '|---|---|---|',
@@ -60,14 +62,18 @@ export function openApiConfig(config: HostConfig): Omit<OpenAPIObject, 'paths'> 
     .build();
 }
 
-/** The OpenAPI document of the whole host: what `/docs-json` serves and `openapi.json` holds. */
-export function createOpenApiDocument(app: INestApplication, config: HostConfig): OpenAPIObject {
-  return completeBackupSharingDocument(app, SwaggerModule.createDocument(app, openApiConfig(config)));
+/**
+ * The OpenAPI document of the whole host: what `/docs-json` serves and `openapi.json` holds.
+ * `seeded`: example IDs known only once the demo data exists (the demo sharing's ID), written
+ * over the module's placeholders after its own examples.
+ */
+export function createOpenApiDocument(app: INestApplication, config: HostConfig, seeded: BackupSharingOpenApiExamples = {}): OpenAPIObject {
+  return applyOpenApiExamples(completeBackupSharingDocument(app, SwaggerModule.createDocument(app, openApiConfig(config))), seeded);
 }
 
 /** Swagger UI at `/docs`, the document at `/docs-json`. */
-export function setupSwaggerUi(app: INestApplication, config: HostConfig): void {
-  SwaggerModule.setup('docs', app, () => createOpenApiDocument(app, config), {
+export function setupSwaggerUi(app: INestApplication, config: HostConfig, seeded: BackupSharingOpenApiExamples = {}): void {
+  SwaggerModule.setup('docs', app, () => createOpenApiDocument(app, config, seeded), {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: 'Block storage API (demo) — Swagger UI',
     swaggerOptions: {
@@ -75,6 +81,8 @@ export function setupSwaggerUi(app: INestApplication, config: HostConfig): void 
       displayRequestDuration: true,
       // No badge from the public validator: the page loads nothing from outside this host.
       validatorUrl: null,
+      // No list of the ~35 schemas below the operations: each operation shows its own.
+      defaultModelsExpandDepth: -1,
     },
   });
 }

@@ -574,7 +574,7 @@ export interface operations {
                     "application/json": components["schemas"]["ShareBackupResponse"];
                 };
             };
-            /** @description Missing or invalid fields; the backup is not available or is encrypted; a bad target; over the limit. Malformed JSON. The project ID in the path is malformed. */
+            /** @description A field is missing or invalid. The backup is not `available`. The backup is encrypted. A target is the caller's own project, or is named twice. The backup would be shared with more projects than the limit. Malformed JSON. The project ID in the path is malformed. `error_code`: `BackupSharing.InvalidRequest`, `BackupSharing.BackupNotAvailable`, `BackupSharing.BackupEncrypted`, `BackupSharing.InvalidTarget`, `BackupSharing.ShareLimitExceeded`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -583,7 +583,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadRequestFault"];
                 };
             };
-            /** @description No `X-Auth-Token`, or an invalid or expired token. */
+            /** @description No `X-Auth-Token` was sent. The token is invalid or expired. `error_code`: `BackupSharing.NotAuthenticated`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -592,7 +592,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The sharing policy refuses `backup_sharing:create`. The token is scoped to another project than `{project_id}` and holds no admin role. */
+            /** @description The sharing policy refuses `backup_sharing:create`. The token is scoped to another project than `{project_id}`, without the admin role. `error_code`: `BackupSharing.Forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -601,7 +601,7 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenFault"];
                 };
             };
-            /** @description The backup does not exist or is not the caller's. */
+            /** @description The backup does not exist or is not the caller's. `error_code`: `BackupSharing.BackupNotFound`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -610,7 +610,7 @@ export interface operations {
                     "application/json": components["schemas"]["ItemNotFoundFault"];
                 };
             };
-            /** @description `Accept` excludes `application/json`. */
+            /** @description `Accept` excludes `application/json`. `error_code`: `BackupSharing.NotAcceptable`. */
             406: {
                 headers: {
                     [name: string]: unknown;
@@ -619,7 +619,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotAcceptableFault"];
                 };
             };
-            /** @description The client did not send the whole request in time. */
+            /** @description The client did not send the whole request in time. `error_code`: `BackupSharing.RequestTimeout`. */
             408: {
                 headers: {
                     [name: string]: unknown;
@@ -628,7 +628,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestTimeoutFault"];
                 };
             };
-            /** @description The backup is already shared with one of the targets, or a concurrent request changed its sharings. */
+            /** @description The backup is already shared with one of the targets. A concurrent request changed its sharings: retry. `error_code`: `BackupSharing.AlreadyShared`, `BackupSharing.ConcurrentChange`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -637,7 +637,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictingRequestFault"];
                 };
             };
-            /** @description The body is above the limit (default 64 KiB). */
+            /** @description The body is above the limit (default 64 KiB). `error_code`: `BackupSharing.RequestTooLarge`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -646,7 +646,7 @@ export interface operations {
                     "application/json": components["schemas"]["OverLimitFault"];
                 };
             };
-            /** @description The body is not JSON (`Content-Type` other than `application/json`). */
+            /** @description The body is not JSON (`Content-Type` other than `application/json`). `error_code`: `BackupSharing.UnsupportedMediaType`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -655,7 +655,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadMediaTypeFault"];
                 };
             };
-            /** @description An unexpected error: a generic message, never a stack trace or SQL. */
+            /** @description An unexpected error: a generic message, never a stack trace or SQL. `error_code`: `BackupSharing.InternalError`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -664,7 +664,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The host's backup catalog failed. The identity service failed: the token could not be checked. */
+            /** @description The host's backup catalog failed. The identity service failed, so the token could not be checked. `error_code`: `BackupSharing.BackupCatalogFailed`, `BackupSharing.IdentityServiceFailed`. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -673,7 +673,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadGatewayFault"];
                 };
             };
-            /** @description The database cannot be reached. */
+            /** @description The database cannot be reached. `error_code`: `BackupSharing.DatabaseUnavailable`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -682,7 +682,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description The identity service or a database call ran past its time limit. */
+            /** @description The identity service did not answer in time. A database call ran past its time limit. `error_code`: `BackupSharing.IdentityServiceTimeout`, `BackupSharing.DatabaseTimeout`. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -696,7 +696,7 @@ export interface operations {
     cancelBackupSharingsOfBackup: {
         parameters: {
             query?: {
-                /** @description The backup whose sharings are all canceled. */
+                /** @description The backup whose sharings are all canceled (its ID, a UUID). */
                 backup_id?: string;
             };
             header?: never;
@@ -715,7 +715,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No `backup_id`. The project ID in the path is malformed. */
+            /** @description No `backup_id`. The project ID in the path is malformed. `error_code`: `BackupSharing.InvalidRequest`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -724,7 +724,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadRequestFault"];
                 };
             };
-            /** @description No `X-Auth-Token`, or an invalid or expired token. */
+            /** @description No `X-Auth-Token` was sent. The token is invalid or expired. `error_code`: `BackupSharing.NotAuthenticated`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -733,7 +733,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The sharing policy refuses `backup_sharing:cancel`. The token is scoped to another project than `{project_id}` and holds no admin role. */
+            /** @description The sharing policy refuses `backup_sharing:cancel`. The token is scoped to another project than `{project_id}`, without the admin role. `error_code`: `BackupSharing.Forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -742,7 +742,7 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenFault"];
                 };
             };
-            /** @description The backup does not exist or is not the caller's. */
+            /** @description The backup does not exist or is not the caller's. `error_code`: `BackupSharing.BackupNotFound`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -751,7 +751,7 @@ export interface operations {
                     "application/json": components["schemas"]["ItemNotFoundFault"];
                 };
             };
-            /** @description `Accept` excludes `application/json`. */
+            /** @description `Accept` excludes `application/json`. `error_code`: `BackupSharing.NotAcceptable`. */
             406: {
                 headers: {
                     [name: string]: unknown;
@@ -760,7 +760,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotAcceptableFault"];
                 };
             };
-            /** @description The client did not send the whole request in time. */
+            /** @description The client did not send the whole request in time. `error_code`: `BackupSharing.RequestTimeout`. */
             408: {
                 headers: {
                     [name: string]: unknown;
@@ -769,7 +769,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestTimeoutFault"];
                 };
             };
-            /** @description An unexpected error: a generic message, never a stack trace or SQL. */
+            /** @description An unexpected error: a generic message, never a stack trace or SQL. `error_code`: `BackupSharing.InternalError`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -778,7 +778,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description Canceling every sharing of a backup is turned off on this service (`cancelAllEnabled: false`). */
+            /** @description Canceling every sharing of a backup is turned off on this service (`cancelAllEnabled: false`). `error_code`: `BackupSharing.FeatureDisabled`. */
             501: {
                 headers: {
                     [name: string]: unknown;
@@ -787,7 +787,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotImplementedFault"];
                 };
             };
-            /** @description The host's backup catalog failed. The identity service failed: the token could not be checked. */
+            /** @description The host's backup catalog failed. The identity service failed, so the token could not be checked. `error_code`: `BackupSharing.BackupCatalogFailed`, `BackupSharing.IdentityServiceFailed`. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -796,7 +796,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadGatewayFault"];
                 };
             };
-            /** @description The database cannot be reached. */
+            /** @description The database cannot be reached. `error_code`: `BackupSharing.DatabaseUnavailable`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -805,7 +805,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description The identity service or a database call ran past its time limit. */
+            /** @description The identity service did not answer in time. A database call ran past its time limit. `error_code`: `BackupSharing.IdentityServiceTimeout`, `BackupSharing.DatabaseTimeout`. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -821,8 +821,11 @@ export interface operations {
             query?: {
                 /** @description true: sharings received by this project; otherwise those it made. */
                 share_to_me?: boolean;
+                /** @description Only the sharings of this backup (its ID, a UUID). */
                 backup_id?: string;
+                /** @description Only the sharings made by this project (with `share_to_me=true`: received from it). */
                 from_project_id?: string;
+                /** @description Only the sharings with this recipient project. */
                 to_project_id?: string;
                 /** @description The backup's volume ID. */
                 volume_id?: string;
@@ -834,9 +837,13 @@ export interface operations {
                 avalilability_zone?: string;
                 /** @description Substring of the backup's name: letters match in any case, accents and other characters as written. */
                 name?: string;
+                /** @description The order of the page; ties are ordered by ID. */
                 sort_key?: "created_at" | "updated_at" | "id" | "name" | "status" | "size";
+                /** @description Ascending or descending `sort_key`. */
                 sort_dir?: "asc" | "desc";
+                /** @description The most sharings on one page. */
                 limit?: number;
+                /** @description How many matching sharings to skip before the page. */
                 offset?: number;
                 /** @description ID of the last sharing of the previous page. */
                 marker?: string;
@@ -892,7 +899,7 @@ export interface operations {
                     "application/json": components["schemas"]["ListSharingsResponse"];
                 };
             };
-            /** @description A query value is invalid. The project ID in the path is malformed. */
+            /** @description A filter, sort or paging value is invalid, e.g. a `limit` out of 1 to 1000. The project ID in the path is malformed. `error_code`: `BackupSharing.InvalidRequest`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -901,7 +908,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadRequestFault"];
                 };
             };
-            /** @description No `X-Auth-Token`, or an invalid or expired token. */
+            /** @description No `X-Auth-Token` was sent. The token is invalid or expired. `error_code`: `BackupSharing.NotAuthenticated`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -910,7 +917,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The sharing policy refuses `backup_sharing:get_all`. The token is scoped to another project than `{project_id}` and holds no admin role. */
+            /** @description The sharing policy refuses `backup_sharing:get_all`. The token is scoped to another project than `{project_id}`, without the admin role. `error_code`: `BackupSharing.Forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -919,7 +926,7 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenFault"];
                 };
             };
-            /** @description `Accept` excludes `application/json`. */
+            /** @description `Accept` excludes `application/json`. `error_code`: `BackupSharing.NotAcceptable`. */
             406: {
                 headers: {
                     [name: string]: unknown;
@@ -928,7 +935,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotAcceptableFault"];
                 };
             };
-            /** @description The client did not send the whole request in time. */
+            /** @description The client did not send the whole request in time. `error_code`: `BackupSharing.RequestTimeout`. */
             408: {
                 headers: {
                     [name: string]: unknown;
@@ -937,7 +944,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestTimeoutFault"];
                 };
             };
-            /** @description An unexpected error: a generic message, never a stack trace or SQL. */
+            /** @description An unexpected error: a generic message, never a stack trace or SQL. `error_code`: `BackupSharing.InternalError`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -946,7 +953,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The host's backup catalog failed. The identity service failed: the token could not be checked. */
+            /** @description The host's backup catalog failed. The identity service failed, so the token could not be checked. `error_code`: `BackupSharing.BackupCatalogFailed`, `BackupSharing.IdentityServiceFailed`. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -955,7 +962,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadGatewayFault"];
                 };
             };
-            /** @description The database cannot be reached. */
+            /** @description The database cannot be reached. `error_code`: `BackupSharing.DatabaseUnavailable`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -964,7 +971,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description The identity service or a database call ran past its time limit. */
+            /** @description The identity service did not answer in time. A database call ran past its time limit. `error_code`: `BackupSharing.IdentityServiceTimeout`, `BackupSharing.DatabaseTimeout`. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -980,8 +987,11 @@ export interface operations {
             query?: {
                 /** @description true: sharings received by this project; otherwise those it made. */
                 share_to_me?: boolean;
+                /** @description Only the sharings of this backup (its ID, a UUID). */
                 backup_id?: string;
+                /** @description Only the sharings made by this project (with `share_to_me=true`: received from it). */
                 from_project_id?: string;
+                /** @description Only the sharings with this recipient project. */
                 to_project_id?: string;
                 /** @description The backup's volume ID. */
                 volume_id?: string;
@@ -1017,7 +1027,7 @@ export interface operations {
                     "application/json": components["schemas"]["CountSharingsResponse"];
                 };
             };
-            /** @description A query value is invalid. The project ID in the path is malformed. */
+            /** @description A query value is invalid. The project ID in the path is malformed. `error_code`: `BackupSharing.InvalidRequest`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1026,7 +1036,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadRequestFault"];
                 };
             };
-            /** @description No `X-Auth-Token`, or an invalid or expired token. */
+            /** @description No `X-Auth-Token` was sent. The token is invalid or expired. `error_code`: `BackupSharing.NotAuthenticated`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1035,7 +1045,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The sharing policy refuses `backup_sharing:count`. The token is scoped to another project than `{project_id}` and holds no admin role. */
+            /** @description The sharing policy refuses `backup_sharing:count`. The token is scoped to another project than `{project_id}`, without the admin role. `error_code`: `BackupSharing.Forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1044,7 +1054,7 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenFault"];
                 };
             };
-            /** @description `Accept` excludes `application/json`. */
+            /** @description `Accept` excludes `application/json`. `error_code`: `BackupSharing.NotAcceptable`. */
             406: {
                 headers: {
                     [name: string]: unknown;
@@ -1053,7 +1063,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotAcceptableFault"];
                 };
             };
-            /** @description The client did not send the whole request in time. */
+            /** @description The client did not send the whole request in time. `error_code`: `BackupSharing.RequestTimeout`. */
             408: {
                 headers: {
                     [name: string]: unknown;
@@ -1062,7 +1072,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestTimeoutFault"];
                 };
             };
-            /** @description An unexpected error: a generic message, never a stack trace or SQL. */
+            /** @description An unexpected error: a generic message, never a stack trace or SQL. `error_code`: `BackupSharing.InternalError`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1071,7 +1081,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The identity service failed: the token could not be checked. */
+            /** @description The identity service failed, so the token could not be checked. `error_code`: `BackupSharing.IdentityServiceFailed`. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1080,7 +1090,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadGatewayFault"];
                 };
             };
-            /** @description The database cannot be reached. */
+            /** @description The database cannot be reached. `error_code`: `BackupSharing.DatabaseUnavailable`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1089,7 +1099,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description The identity service or a database call ran past its time limit. */
+            /** @description The identity service did not answer in time. A database call ran past its time limit. `error_code`: `BackupSharing.IdentityServiceTimeout`, `BackupSharing.DatabaseTimeout`. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -1107,7 +1117,7 @@ export interface operations {
             path: {
                 /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the host's example project (option openApiExamples). */
                 project_id: string;
-                /** @description The sharing ID. */
+                /** @description The sharing ID (a UUID), as share and list answer it. The example is the host's example sharing (option openApiExamples). */
                 id: string;
             };
             cookie?: never;
@@ -1154,7 +1164,7 @@ export interface operations {
                     "application/json": components["schemas"]["GetSharingResponse"];
                 };
             };
-            /** @description The project ID in the path is malformed. */
+            /** @description The project ID in the path is malformed. `error_code`: `BackupSharing.InvalidRequest`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1163,7 +1173,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadRequestFault"];
                 };
             };
-            /** @description No `X-Auth-Token`, or an invalid or expired token. */
+            /** @description No `X-Auth-Token` was sent. The token is invalid or expired. `error_code`: `BackupSharing.NotAuthenticated`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1172,7 +1182,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The sharing policy refuses `backup_sharing:get`. The token is scoped to another project than `{project_id}` and holds no admin role. */
+            /** @description The sharing policy refuses `backup_sharing:get`. The token is scoped to another project than `{project_id}`, without the admin role. `error_code`: `BackupSharing.Forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1181,7 +1191,7 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenFault"];
                 };
             };
-            /** @description Unknown sharing, or one the caller's project neither made nor received. */
+            /** @description Unknown sharing, or one the caller's project neither made nor received. `error_code`: `BackupSharing.ShareNotFound`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1190,7 +1200,7 @@ export interface operations {
                     "application/json": components["schemas"]["ItemNotFoundFault"];
                 };
             };
-            /** @description `Accept` excludes `application/json`. */
+            /** @description `Accept` excludes `application/json`. `error_code`: `BackupSharing.NotAcceptable`. */
             406: {
                 headers: {
                     [name: string]: unknown;
@@ -1199,7 +1209,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotAcceptableFault"];
                 };
             };
-            /** @description The client did not send the whole request in time. */
+            /** @description The client did not send the whole request in time. `error_code`: `BackupSharing.RequestTimeout`. */
             408: {
                 headers: {
                     [name: string]: unknown;
@@ -1208,7 +1218,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestTimeoutFault"];
                 };
             };
-            /** @description An unexpected error: a generic message, never a stack trace or SQL. */
+            /** @description An unexpected error: a generic message, never a stack trace or SQL. `error_code`: `BackupSharing.InternalError`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1217,7 +1227,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The host's backup catalog failed. The identity service failed: the token could not be checked. */
+            /** @description The host's backup catalog failed. The identity service failed, so the token could not be checked. `error_code`: `BackupSharing.BackupCatalogFailed`, `BackupSharing.IdentityServiceFailed`. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1226,7 +1236,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadGatewayFault"];
                 };
             };
-            /** @description The database cannot be reached. */
+            /** @description The database cannot be reached. `error_code`: `BackupSharing.DatabaseUnavailable`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1235,7 +1245,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description The identity service or a database call ran past its time limit. */
+            /** @description The identity service did not answer in time. A database call ran past its time limit. `error_code`: `BackupSharing.IdentityServiceTimeout`, `BackupSharing.DatabaseTimeout`. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -1249,14 +1259,14 @@ export interface operations {
     cancelBackupSharing: {
         parameters: {
             query?: {
-                /** @description true: {id} is a backup ID and every sharing of that backup is canceled; false: {id} is a sharing ID. */
+                /** @description `true`: `{id}` is a backup ID, and every sharing of that backup is canceled. `false` or absent: `{id}` is a sharing ID, and that one sharing is canceled. */
                 is_backup_id?: boolean;
             };
             header?: never;
             path: {
                 /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the host's example project (option openApiExamples). */
                 project_id: string;
-                /** @description A sharing ID, or with `is_backup_id=true` a backup ID. */
+                /** @description A sharing ID; with `is_backup_id=true`, a backup ID instead (e.g. `066b1e37-9305-4057-97e5-2e99b21fc71d`). The example is the host's example sharing (option openApiExamples). To cancel every sharing of a backup, the collection form `DELETE ?backup_id=` comes pre-filled with a backup ID. */
                 id: string;
             };
             cookie?: never;
@@ -1270,7 +1280,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `is_backup_id` is not a boolean. The project ID in the path is malformed. */
+            /** @description `is_backup_id` is not a boolean. The project ID in the path is malformed. `error_code`: `BackupSharing.InvalidRequest`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1279,7 +1289,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadRequestFault"];
                 };
             };
-            /** @description No `X-Auth-Token`, or an invalid or expired token. */
+            /** @description No `X-Auth-Token` was sent. The token is invalid or expired. `error_code`: `BackupSharing.NotAuthenticated`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1288,7 +1298,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The recipient project cancels a sharing: only the owner project may. The sharing policy refuses `backup_sharing:cancel`. The token is scoped to another project than `{project_id}` and holds no admin role. */
+            /** @description The recipient project cancels a sharing: only the owner project may. The sharing policy refuses `backup_sharing:cancel`. The token is scoped to another project than `{project_id}`, without the admin role. `error_code`: `BackupSharing.Forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1297,7 +1307,7 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenFault"];
                 };
             };
-            /** @description Unknown or already canceled sharing, one of another project; with `is_backup_id=true`, a backup that is not the caller's. */
+            /** @description The sharing is unknown, already canceled, or of another project. With `is_backup_id=true`: the backup is not the caller's. `error_code`: `BackupSharing.ShareNotFound`, `BackupSharing.BackupNotFound`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1306,7 +1316,7 @@ export interface operations {
                     "application/json": components["schemas"]["ItemNotFoundFault"];
                 };
             };
-            /** @description `Accept` excludes `application/json`. */
+            /** @description `Accept` excludes `application/json`. `error_code`: `BackupSharing.NotAcceptable`. */
             406: {
                 headers: {
                     [name: string]: unknown;
@@ -1315,7 +1325,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotAcceptableFault"];
                 };
             };
-            /** @description The client did not send the whole request in time. */
+            /** @description The client did not send the whole request in time. `error_code`: `BackupSharing.RequestTimeout`. */
             408: {
                 headers: {
                     [name: string]: unknown;
@@ -1324,7 +1334,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestTimeoutFault"];
                 };
             };
-            /** @description An unexpected error: a generic message, never a stack trace or SQL. */
+            /** @description An unexpected error: a generic message, never a stack trace or SQL. `error_code`: `BackupSharing.InternalError`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1333,7 +1343,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description Canceling every sharing of a backup is turned off on this service (`cancelAllEnabled: false`). */
+            /** @description Canceling every sharing of a backup is turned off on this service (`cancelAllEnabled: false`). `error_code`: `BackupSharing.FeatureDisabled`. */
             501: {
                 headers: {
                     [name: string]: unknown;
@@ -1342,7 +1352,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotImplementedFault"];
                 };
             };
-            /** @description The host's backup catalog failed. The identity service failed: the token could not be checked. */
+            /** @description The host's backup catalog failed. The identity service failed, so the token could not be checked. `error_code`: `BackupSharing.BackupCatalogFailed`, `BackupSharing.IdentityServiceFailed`. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1351,7 +1361,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadGatewayFault"];
                 };
             };
-            /** @description The database cannot be reached. */
+            /** @description The database cannot be reached. `error_code`: `BackupSharing.DatabaseUnavailable`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1360,7 +1370,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description The identity service or a database call ran past its time limit. */
+            /** @description The identity service did not answer in time. A database call ran past its time limit. `error_code`: `BackupSharing.IdentityServiceTimeout`, `BackupSharing.DatabaseTimeout`. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -1396,7 +1406,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreateBackupResponse"];
                 };
             };
-            /** @description A field is missing or invalid. Malformed JSON. The project ID in the path is malformed. */
+            /** @description A field is missing or invalid. Malformed JSON. The project ID in the path is malformed. `error_code`: `BackupSharing.InvalidRequest`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1405,7 +1415,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadRequestFault"];
                 };
             };
-            /** @description No `X-Auth-Token`, or an invalid or expired token. */
+            /** @description No `X-Auth-Token` was sent. The token is invalid or expired. `error_code`: `BackupSharing.NotAuthenticated`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1414,7 +1424,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The token is scoped to another project than `{project_id}` and holds no admin role. */
+            /** @description The token is scoped to another project than `{project_id}`, without the admin role. `error_code`: `BackupSharing.Forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1423,7 +1433,7 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenFault"];
                 };
             };
-            /** @description `Accept` excludes `application/json`. */
+            /** @description `Accept` excludes `application/json`. `error_code`: `BackupSharing.NotAcceptable`. */
             406: {
                 headers: {
                     [name: string]: unknown;
@@ -1432,7 +1442,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotAcceptableFault"];
                 };
             };
-            /** @description The client did not send the whole request in time. */
+            /** @description The client did not send the whole request in time. `error_code`: `BackupSharing.RequestTimeout`. */
             408: {
                 headers: {
                     [name: string]: unknown;
@@ -1441,7 +1451,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestTimeoutFault"];
                 };
             };
-            /** @description The body is above the limit (default 64 KiB). */
+            /** @description The body is above the limit (default 64 KiB). `error_code`: `BackupSharing.RequestTooLarge`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1450,7 +1460,7 @@ export interface operations {
                     "application/json": components["schemas"]["OverLimitFault"];
                 };
             };
-            /** @description The body is not JSON (`Content-Type` other than `application/json`). */
+            /** @description The body is not JSON (`Content-Type` other than `application/json`). `error_code`: `BackupSharing.UnsupportedMediaType`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1459,7 +1469,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadMediaTypeFault"];
                 };
             };
-            /** @description An unexpected error: a generic message, never a stack trace or SQL. */
+            /** @description An unexpected error: a generic message, never a stack trace or SQL. `error_code`: `BackupSharing.InternalError`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1468,7 +1478,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The identity service failed: the token could not be checked. */
+            /** @description The identity service failed, so the token could not be checked. `error_code`: `BackupSharing.IdentityServiceFailed`. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1477,7 +1487,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadGatewayFault"];
                 };
             };
-            /** @description The database cannot be reached. */
+            /** @description The database cannot be reached. `error_code`: `BackupSharing.DatabaseUnavailable`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1486,7 +1496,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description The identity service or a database call ran past its time limit. */
+            /** @description The identity service did not answer in time. A database call ran past its time limit. `error_code`: `BackupSharing.IdentityServiceTimeout`, `BackupSharing.DatabaseTimeout`. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -1518,7 +1528,7 @@ export interface operations {
                     "application/json": components["schemas"]["ListBackupsResponse"];
                 };
             };
-            /** @description The project ID in the path is malformed. */
+            /** @description The project ID in the path is malformed. `error_code`: `BackupSharing.InvalidRequest`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1527,7 +1537,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadRequestFault"];
                 };
             };
-            /** @description No `X-Auth-Token`, or an invalid or expired token. */
+            /** @description No `X-Auth-Token` was sent. The token is invalid or expired. `error_code`: `BackupSharing.NotAuthenticated`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1536,7 +1546,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The token is scoped to another project than `{project_id}` and holds no admin role. */
+            /** @description The token is scoped to another project than `{project_id}`, without the admin role. `error_code`: `BackupSharing.Forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1545,7 +1555,7 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenFault"];
                 };
             };
-            /** @description `Accept` excludes `application/json`. */
+            /** @description `Accept` excludes `application/json`. `error_code`: `BackupSharing.NotAcceptable`. */
             406: {
                 headers: {
                     [name: string]: unknown;
@@ -1554,7 +1564,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotAcceptableFault"];
                 };
             };
-            /** @description The client did not send the whole request in time. */
+            /** @description The client did not send the whole request in time. `error_code`: `BackupSharing.RequestTimeout`. */
             408: {
                 headers: {
                     [name: string]: unknown;
@@ -1563,7 +1573,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestTimeoutFault"];
                 };
             };
-            /** @description An unexpected error: a generic message, never a stack trace or SQL. */
+            /** @description An unexpected error: a generic message, never a stack trace or SQL. `error_code`: `BackupSharing.InternalError`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1572,7 +1582,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The identity service failed: the token could not be checked. */
+            /** @description The identity service failed, so the token could not be checked. `error_code`: `BackupSharing.IdentityServiceFailed`. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1581,7 +1591,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadGatewayFault"];
                 };
             };
-            /** @description The database cannot be reached. */
+            /** @description The database cannot be reached. `error_code`: `BackupSharing.DatabaseUnavailable`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1590,7 +1600,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description The identity service or a database call ran past its time limit. */
+            /** @description The identity service did not answer in time. A database call ran past its time limit. `error_code`: `BackupSharing.IdentityServiceTimeout`, `BackupSharing.DatabaseTimeout`. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -1608,7 +1618,7 @@ export interface operations {
             path: {
                 /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the host's example project (option openApiExamples). */
                 project_id: string;
-                /** @description The backup ID. */
+                /** @description The backup ID (a UUID). The example is the demo's `db-nightly` backup. */
                 id: string;
             };
             cookie?: never;
@@ -1624,7 +1634,7 @@ export interface operations {
                     "application/json": components["schemas"]["ShowBackupResponse"];
                 };
             };
-            /** @description The project ID in the path is malformed. */
+            /** @description The project ID in the path is malformed. `error_code`: `BackupSharing.InvalidRequest`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1633,7 +1643,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadRequestFault"];
                 };
             };
-            /** @description No `X-Auth-Token`, or an invalid or expired token. */
+            /** @description No `X-Auth-Token` was sent. The token is invalid or expired. `error_code`: `BackupSharing.NotAuthenticated`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1642,7 +1652,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The token is scoped to another project than `{project_id}` and holds no admin role. */
+            /** @description The token is scoped to another project than `{project_id}`, without the admin role. `error_code`: `BackupSharing.Forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1651,7 +1661,7 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenFault"];
                 };
             };
-            /** @description The backup does not exist or is not the caller's. */
+            /** @description The backup does not exist or is not the caller's. `error_code`: `BackupSharing.BackupNotFound`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1660,7 +1670,7 @@ export interface operations {
                     "application/json": components["schemas"]["ItemNotFoundFault"];
                 };
             };
-            /** @description `Accept` excludes `application/json`. */
+            /** @description `Accept` excludes `application/json`. `error_code`: `BackupSharing.NotAcceptable`. */
             406: {
                 headers: {
                     [name: string]: unknown;
@@ -1669,7 +1679,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotAcceptableFault"];
                 };
             };
-            /** @description The client did not send the whole request in time. */
+            /** @description The client did not send the whole request in time. `error_code`: `BackupSharing.RequestTimeout`. */
             408: {
                 headers: {
                     [name: string]: unknown;
@@ -1678,7 +1688,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestTimeoutFault"];
                 };
             };
-            /** @description An unexpected error: a generic message, never a stack trace or SQL. */
+            /** @description An unexpected error: a generic message, never a stack trace or SQL. `error_code`: `BackupSharing.InternalError`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1687,7 +1697,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The identity service failed: the token could not be checked. */
+            /** @description The identity service failed, so the token could not be checked. `error_code`: `BackupSharing.IdentityServiceFailed`. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1696,7 +1706,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadGatewayFault"];
                 };
             };
-            /** @description The database cannot be reached. */
+            /** @description The database cannot be reached. `error_code`: `BackupSharing.DatabaseUnavailable`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1705,7 +1715,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description The identity service or a database call ran past its time limit. */
+            /** @description The identity service did not answer in time. A database call ran past its time limit. `error_code`: `BackupSharing.IdentityServiceTimeout`, `BackupSharing.DatabaseTimeout`. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -1723,7 +1733,7 @@ export interface operations {
             path: {
                 /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the host's example project (option openApiExamples). */
                 project_id: string;
-                /** @description The backup ID. */
+                /** @description The backup ID (a UUID). The example is the demo's `web-weekly` backup, which no other trial uses. */
                 id: string;
             };
             cookie?: never;
@@ -1737,7 +1747,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The project ID in the path is malformed. */
+            /** @description The project ID in the path is malformed. `error_code`: `BackupSharing.InvalidRequest`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1746,7 +1756,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadRequestFault"];
                 };
             };
-            /** @description No `X-Auth-Token`, or an invalid or expired token. */
+            /** @description No `X-Auth-Token` was sent. The token is invalid or expired. `error_code`: `BackupSharing.NotAuthenticated`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1755,7 +1765,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The token is scoped to another project than `{project_id}` and holds no admin role. */
+            /** @description The token is scoped to another project than `{project_id}`, without the admin role. `error_code`: `BackupSharing.Forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1764,7 +1774,7 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenFault"];
                 };
             };
-            /** @description The backup does not exist or is not the caller's. */
+            /** @description The backup does not exist or is not the caller's. `error_code`: `BackupSharing.BackupNotFound`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1773,7 +1783,7 @@ export interface operations {
                     "application/json": components["schemas"]["ItemNotFoundFault"];
                 };
             };
-            /** @description `Accept` excludes `application/json`. */
+            /** @description `Accept` excludes `application/json`. `error_code`: `BackupSharing.NotAcceptable`. */
             406: {
                 headers: {
                     [name: string]: unknown;
@@ -1782,7 +1792,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotAcceptableFault"];
                 };
             };
-            /** @description The client did not send the whole request in time. */
+            /** @description The client did not send the whole request in time. `error_code`: `BackupSharing.RequestTimeout`. */
             408: {
                 headers: {
                     [name: string]: unknown;
@@ -1791,7 +1801,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestTimeoutFault"];
                 };
             };
-            /** @description An unexpected error: a generic message, never a stack trace or SQL. */
+            /** @description An unexpected error: a generic message, never a stack trace or SQL. `error_code`: `BackupSharing.InternalError`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1800,7 +1810,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The identity service failed: the token could not be checked. */
+            /** @description The identity service failed, so the token could not be checked. `error_code`: `BackupSharing.IdentityServiceFailed`. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1809,7 +1819,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadGatewayFault"];
                 };
             };
-            /** @description The database cannot be reached. */
+            /** @description The database cannot be reached. `error_code`: `BackupSharing.DatabaseUnavailable`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1818,7 +1828,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description The identity service or a database call ran past its time limit. */
+            /** @description The identity service did not answer in time. A database call ran past its time limit. `error_code`: `BackupSharing.IdentityServiceTimeout`, `BackupSharing.DatabaseTimeout`. */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -1836,7 +1846,7 @@ export interface operations {
             path: {
                 /** @description The caller's project: the token must be scoped to it (or hold the admin role). 1 to 64 letters, digits, "-" and "_". The example is the host's example project (option openApiExamples). */
                 project_id: string;
-                /** @description The backup ID. */
+                /** @description The backup ID (a UUID). The example is the demo's `logs-failed` backup, already in status error. */
                 id: string;
             };
             cookie?: never;
@@ -1854,7 +1864,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not an `os-reset_status` action, or an unknown status. Malformed JSON. The project ID in the path is malformed. */
+            /** @description Not an `os-reset_status` action, or an unknown status. Malformed JSON. The project ID in the path is malformed. `error_code`: `BackupSharing.InvalidRequest`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1863,7 +1873,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadRequestFault"];
                 };
             };
-            /** @description No `X-Auth-Token`, or an invalid or expired token. */
+            /** @description No `X-Auth-Token` was sent. The token is invalid or expired. `error_code`: `BackupSharing.NotAuthenticated`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1872,7 +1882,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedFault"];
                 };
             };
-            /** @description The token does not hold the admin role. The token is scoped to another project than `{project_id}` and holds no admin role. */
+            /** @description The token does not hold the admin role. The token is scoped to another project than `{project_id}`, without the admin role. `error_code`: `BackupSharing.Forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1881,7 +1891,7 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenFault"];
                 };
             };
-            /** @description The backup does not exist or is not the caller's. */
+            /** @description The backup does not exist or is not the caller's. `error_code`: `BackupSharing.BackupNotFound`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1890,7 +1900,7 @@ export interface operations {
                     "application/json": components["schemas"]["ItemNotFoundFault"];
                 };
             };
-            /** @description `Accept` excludes `application/json`. */
+            /** @description `Accept` excludes `application/json`. `error_code`: `BackupSharing.NotAcceptable`. */
             406: {
                 headers: {
                     [name: string]: unknown;
@@ -1899,7 +1909,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotAcceptableFault"];
                 };
             };
-            /** @description The client did not send the whole request in time. */
+            /** @description The client did not send the whole request in time. `error_code`: `BackupSharing.RequestTimeout`. */
             408: {
                 headers: {
                     [name: string]: unknown;
@@ -1908,7 +1918,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestTimeoutFault"];
                 };
             };
-            /** @description The body is above the limit (default 64 KiB). */
+            /** @description The body is above the limit (default 64 KiB). `error_code`: `BackupSharing.RequestTooLarge`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1917,7 +1927,7 @@ export interface operations {
                     "application/json": components["schemas"]["OverLimitFault"];
                 };
             };
-            /** @description The body is not JSON (`Content-Type` other than `application/json`). */
+            /** @description The body is not JSON (`Content-Type` other than `application/json`). `error_code`: `BackupSharing.UnsupportedMediaType`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1926,7 +1936,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadMediaTypeFault"];
                 };
             };
-            /** @description An unexpected error: a generic message, never a stack trace or SQL. */
+            /** @description An unexpected error: a generic message, never a stack trace or SQL. `error_code`: `BackupSharing.InternalError`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1935,7 +1945,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComputeFault"];
                 };
             };
-            /** @description The identity service failed: the token could not be checked. */
+            /** @description The identity service failed, so the token could not be checked. `error_code`: `BackupSharing.IdentityServiceFailed`. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1944,7 +1954,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadGatewayFault"];
                 };
             };
-            /** @description The database cannot be reached. */
+            /** @description The database cannot be reached. `error_code`: `BackupSharing.DatabaseUnavailable`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1953,7 +1963,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceUnavailableFault"];
                 };
             };
-            /** @description The identity service or a database call ran past its time limit. */
+            /** @description The identity service did not answer in time. A database call ran past its time limit. `error_code`: `BackupSharing.IdentityServiceTimeout`, `BackupSharing.DatabaseTimeout`. */
             504: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,7 @@
 // Says plainly what a run without a database server or a Keystone left out, and how to run it.
+// Quiet under `npm test` (scripts/test-all.js), whose own closing summary says all of it.
 module.exports = async () => {
+  if (process.env.TEST_SUMMARY_BY_CALLER === 'true') return;
   if (!process.env.TEST_KEYSTONE_FIXTURES) {
     console.log(
       '\nSkipped in this run: test/keystone.e2e-spec.ts, the demo host against a real Keystone (it needs one).\n' +

@@ -56,7 +56,8 @@ export async function startTestHost(env: Record<string, string> = {}, options: T
   };
   try {
     const databaseUrl = options.routeDatabase ? options.routeDatabase(database.url) : database.url;
-    const config = loadConfig({ DATABASE_URL: databaseUrl, DEMO_SEED: 'true', HTTP_ADAPTER: testHttpAdapter, ...env });
+    // The demo backups, not the demo sharing: the suites count exactly the sharings they make.
+    const config = loadConfig({ DATABASE_URL: databaseUrl, DEMO_SEED: 'true', DEMO_SEED_SHARING: 'false', HTTP_ADAPTER: testHttpAdapter, ...env });
     app = await createApp(config, { logger: options.logger ?? false });
     await app.listen(0, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -84,7 +84,7 @@ export {
   createBackupSharingDocument,
   withBackupSharingDocs,
 } from './http/backup-sharing.openapi';
-export { BackupSharingOpenApiExamples } from './http/openapi-examples';
+export { BackupSharingOpenApiExamples, applyOpenApiExamples } from './http/openapi-examples';
 
 // Database.
 export { backupSharingMigrations } from './persistence/backup-sharing.migrations';

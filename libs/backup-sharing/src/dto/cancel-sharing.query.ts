@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsUUID } from 'class-validator';
+import { EXAMPLE_PLACEHOLDERS } from '../http/openapi-examples';
 import { QueryBoolean } from './query-values';
 
 /** Query of `DELETE /os-vendor-backup-sharing/{id}`. */
@@ -8,7 +9,9 @@ export class CancelSharingQuery {
   @ApiPropertyOptional({
     type: Boolean,
     default: false,
-    description: 'true: {id} is a backup ID and every sharing of that backup is canceled; false: {id} is a sharing ID.',
+    description:
+      '`true`: `{id}` is a backup ID, and every sharing of that backup is canceled. ' +
+      '`false` or absent: `{id}` is a sharing ID, and that one sharing is canceled.',
   })
   @IsOptional()
   @QueryBoolean()
@@ -18,7 +21,8 @@ export class CancelSharingQuery {
 
 /** Query of `DELETE /os-vendor-backup-sharing?backup_id=...` (the published collection form). */
 export class CancelBackupSharingsQuery {
-  @ApiPropertyOptional({ format: 'uuid', description: 'The backup whose sharings are all canceled.' })
+  // Pre-filled in Swagger UI with the host's example backup, so that a first "Execute" works.
+  @ApiPropertyOptional({ format: 'uuid', description: 'The backup whose sharings are all canceled (its ID, a UUID).', example: EXAMPLE_PLACEHOLDERS.backupId })
   @IsOptional()
   // `?backup_id=` names nothing: the 400 that says how to name what to cancel.
   @Transform(({ value }) => (value === '' ? undefined : value))

@@ -17,17 +17,17 @@ export class SharingFiltersQuery {
   @IsBoolean({ message: 'share_to_me must be true, false, 1 or 0.' })
   share_to_me?: boolean;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only the sharings of this backup (its ID, a UUID).' })
   @IsOptional()
   @IsUUID('all', { message: 'backup_id must be a UUID.' })
   backup_id?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'Only the sharings made by this project (with `share_to_me=true`: received from it).' })
   @IsOptional()
   @Matches(PROJECT_ID_PATTERN, { message: 'from_project_id must be 1 to 64 letters, digits, "-" or "_".' })
   from_project_id?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'Only the sharings with this recipient project.' })
   @IsOptional()
   @Matches(PROJECT_ID_PATTERN, { message: 'to_project_id must be 1 to 64 letters, digits, "-" or "_".' })
   to_project_id?: string;
@@ -78,17 +78,17 @@ export class SharingFiltersQuery {
 
 /** Query of `GET /os-vendor-backup-sharing/detail`. */
 export class ListSharingsQuery extends SharingFiltersQuery {
-  @ApiPropertyOptional({ enum: SORT_KEYS, default: 'created_at' })
+  @ApiPropertyOptional({ enum: SORT_KEYS, default: 'created_at', description: 'The order of the page; ties are ordered by ID.' })
   @IsOptional()
   @IsIn(SORT_KEYS, { message: `sort_key must be one of ${SORT_KEYS.join(', ')}.` })
   sort_key?: SortKey;
 
-  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc' })
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc', description: 'Ascending or descending `sort_key`.' })
   @IsOptional()
   @IsIn(['asc', 'desc'], { message: 'sort_dir must be asc or desc.' })
   sort_dir?: 'asc' | 'desc';
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: MAX_PAGE_SIZE })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: MAX_PAGE_SIZE, description: 'The most sharings on one page.' })
   @IsOptional()
   @QueryInteger()
   @IsInt({ message: `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}.` })
@@ -96,7 +96,7 @@ export class ListSharingsQuery extends SharingFiltersQuery {
   @Max(MAX_PAGE_SIZE, { message: `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}.` })
   limit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: MAX_OFFSET, default: 0 })
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_OFFSET, default: 0, description: 'How many matching sharings to skip before the page.' })
   @IsOptional()
   @QueryInteger()
   @IsInt({ message: `offset must be a whole number from 0 to ${MAX_OFFSET}.` })

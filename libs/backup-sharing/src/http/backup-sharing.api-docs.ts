@@ -25,7 +25,7 @@ const EXAMPLE_TARGET = EXAMPLE_PLACEHOLDERS.toProjectId;
 const EXAMPLE_BACKUP = EXAMPLE_PLACEHOLDERS.backupId;
 /** A second recipient, in the example that shares with two projects at once. */
 const EXAMPLE_SECOND_TARGET = '3a3b3c3d3e3f43a4b5c6d7e8f9a0b1c2';
-const EXAMPLE_SHARING = 'e842bf23-1e05-4c2c-b0f9-25222f4686da';
+const EXAMPLE_SHARING = EXAMPLE_PLACEHOLDERS.sharingId;
 const EXAMPLE_TIME = '2017-08-22T08:43:16.699374';
 
 const EXAMPLE_BACKUP_VIEW = {
@@ -179,7 +179,13 @@ export function ApiShareBackup(): MethodDecorator {
     ApiFaults(
       mergeFaultDocs({
         400: {
-          description: 'Missing or invalid fields; the backup is not available or is encrypted; a bad target; over the limit.',
+          description: [
+            'A field is missing or invalid.',
+            'The backup is not `available`.',
+            'The backup is encrypted.',
+            "A target is the caller's own project, or is named twice.",
+            'The backup would be shared with more projects than the limit.',
+          ].join(' '),
           examples: [
             {
               summary: 'A field is missing or invalid',
@@ -210,7 +216,7 @@ export function ApiShareBackup(): MethodDecorator {
         },
         404: { description: "The backup does not exist or is not the caller's.", examples: [BACKUP_NOT_FOUND] },
         409: {
-          description: 'The backup is already shared with one of the targets, or a concurrent request changed its sharings.',
+          description: 'The backup is already shared with one of the targets. A concurrent request changed its sharings: retry.',
           examples: [
             {
               summary: 'Already shared',
@@ -267,7 +273,7 @@ export function ApiListSharings(): MethodDecorator {
     ApiFaults(
       mergeFaultDocs({
         400: {
-          ...BAD_QUERY,
+          description: 'A filter, sort or paging value is invalid, e.g. a `limit` out of 1 to 1000.',
           examples: [
             ...BAD_QUERY.examples,
             { summary: 'A limit out of range', message: 'limit must be a whole number from 1 to 1000.', error_code: 'BackupSharing.InvalidRequest' },
@@ -299,7 +305,11 @@ export function ApiShowSharing(): MethodDecorator {
         "Shows one sharing with the shared backup's details (`backup`). Visible to the owner project and to the " +
         'recipient project; to every other project it does not exist (404), so existence never leaks across projects.',
     }),
-    ApiParam({ name: 'id', description: 'The sharing ID.', schema: { type: 'string', format: 'uuid', example: EXAMPLE_SHARING } }),
+    ApiParam({
+      name: 'id',
+      description: "The sharing ID (a UUID), as share and list answer it. The example is the host's example sharing (option openApiExamples).",
+      schema: { type: 'string', format: 'uuid', example: EXAMPLE_SHARING },
+    }),
     ApiOkResponse({
       type: GetSharingResponse,
       description: 'The sharing.',
@@ -336,14 +346,15 @@ export function ApiCancelSharing(): MethodDecorator {
           'A service may turn the whole-backup forms off: 501.',
       ].join('\n'),
     }),
+    // One example, a sharing ID: a backup ID chosen from examples would still be sent without
+    // is_backup_id=true (Swagger UI sets no other parameter from an example) and name no sharing.
     ApiParam({
       name: 'id',
-      description: 'A sharing ID, or with `is_backup_id=true` a backup ID.',
-      schema: { type: 'string', format: 'uuid' },
-      examples: {
-        sharing: { summary: 'A sharing ID (is_backup_id=false)', value: EXAMPLE_SHARING },
-        backup: { summary: 'A backup ID (is_backup_id=true)', value: EXAMPLE_BACKUP },
-      },
+      description:
+        `A sharing ID; with \`is_backup_id=true\`, a backup ID instead (e.g. \`${EXAMPLE_BACKUP}\`). ` +
+        "The example is the host's example sharing (option openApiExamples). " +
+        'To cancel every sharing of a backup, the collection form `DELETE ?backup_id=` comes pre-filled with a backup ID.',
+      schema: { type: 'string', format: 'uuid', example: EXAMPLE_SHARING },
     }),
     ApiOkResponse({ description: CANCELED }),
     ApiFaults(
@@ -360,7 +371,8 @@ export function ApiCancelSharing(): MethodDecorator {
           ],
         },
         404: {
-          description: "Unknown or already canceled sharing, one of another project; with `is_backup_id=true`, a backup that is not the caller's.",
+          description:
+            "The sharing is unknown, already canceled, or of another project. With `is_backup_id=true`: the backup is not the caller's.",
           examples: [SHARING_NOT_FOUND, BACKUP_NOT_FOUND],
         },
       }, policyRefusal('backup_sharing:cancel'), CANCEL_ALL_DISABLED, CATALOG_FAILED, PROJECT_SCOPED_FAULTS),

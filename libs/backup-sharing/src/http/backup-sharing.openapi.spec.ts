@@ -13,6 +13,7 @@ import { inMemoryBackupSharingDatabase } from '../testing/in-memory-database';
 const PROJECT = 'c13f5220dc1949b0b741ea81a7cd5554';
 const TARGET = '722513ed0a324dadaabe5b2d0fe848c9';
 const BACKUP = '066b1e37-9305-4057-97e5-2e99b21fc71d';
+const SHARING = 'f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b';
 
 /** A host route, which a document of the module alone must leave out. */
 @Controller('v2/:project_id/volumes')
@@ -89,7 +90,7 @@ describe('createBackupSharingDocument', () => {
   });
 
   it("shows the host's example IDs (option openApiExamples) wherever the placeholders were", async () => {
-    const app = await hostWith({}, { projectId: PROJECT, toProjectId: TARGET, backupId: BACKUP });
+    const app = await hostWith({}, { projectId: PROJECT, toProjectId: TARGET, backupId: BACKUP, sharingId: SHARING });
     try {
       const document = createBackupSharingDocument(app);
       const share = document.paths['/v2/{project_id}/os-vendor-backup-sharing'].post!;
@@ -97,6 +98,8 @@ describe('createBackupSharingDocument', () => {
       const body = JSON.stringify(share.requestBody);
       expect(body).toContain(BACKUP);
       expect(body).toContain(TARGET);
+      const show = document.paths['/v2/{project_id}/os-vendor-backup-sharing/{id}'].get!;
+      expect(show.parameters?.find((parameter) => 'name' in parameter && parameter.name === 'id')).toMatchObject({ schema: { example: SHARING } });
       const text = JSON.stringify(document);
       for (const placeholder of Object.values(EXAMPLE_PLACEHOLDERS)) expect(text).not.toContain(placeholder);
     } finally {

@@ -18,22 +18,25 @@ export interface FaultDoc {
 
 export type FaultDocs = Partial<Record<FaultStatus, FaultDoc>>;
 
-/** Example keys: `BackupSharing.ShareNotFound` -> `ShareNotFound`, numbered when a code repeats. */
-function examplesOf(status: FaultStatus, examples: FaultExample[]) {
-  const seen = new Map<string, number>();
-  return Object.fromEntries(
-    examples.map(({ summary, message, error_code }) => {
-      const base = error_code.replace(/^BackupSharing\./, '');
-      const count = (seen.get(base) ?? 0) + 1;
-      seen.set(base, count);
-      return [count === 1 ? base : `${base}${count}`, { summary, value: faultBody(status, message, error_code) }];
-    }),
-  );
+/**
+ * The one example of a status, keyed by its code (`BackupSharing.ShareNotFound` -> `ShareNotFound`):
+ * the first, the operation's own cause. One, so that an operation's errors read as one compact
+ * table in Swagger UI; the description names every cause and every `error_code`.
+ */
+function exampleOf(status: FaultStatus, [first]: FaultExample[]) {
+  const { summary, message, error_code } = first;
+  return { [error_code.replace(/^BackupSharing\./, '')]: { summary, value: faultBody(status, message, error_code) } };
+}
+
+/** The causes, one sentence each, then the `error_code`s a client may branch on. */
+function describeFault({ description, examples }: FaultDoc): string {
+  const codes = [...new Set(examples.map((example) => `\`${example.error_code}\``))];
+  return `${description} \`error_code\`: ${codes.join(', ')}.`;
 }
 
 /**
  * Documents error statuses in the Cinder fault shape: per status the schema with its fault name
- * (`ItemNotFoundFault`, ...), what causes it on this operation, and an example of each cause.
+ * (`ItemNotFoundFault`, ...), what causes it on this operation and its error codes, and one example.
  */
 export function ApiFaults(docs: FaultDocs): MethodDecorator & ClassDecorator {
   const statuses = (Object.keys(docs).map(Number) as FaultStatus[]).sort((a, b) => a - b);
@@ -43,8 +46,8 @@ export function ApiFaults(docs: FaultDocs): MethodDecorator & ClassDecorator {
       return ApiResponse({
         status,
         type: FAULT_TYPES[status],
-        description: doc.description,
-        examples: examplesOf(status, doc.examples),
+        description: describeFault(doc),
+        examples: exampleOf(status, doc.examples),
       });
     }),
   );
@@ -52,8 +55,8 @@ export function ApiFaults(docs: FaultDocs): MethodDecorator & ClassDecorator {
 
 /**
  * Joins fault docs of several sources, the operation's own first and then the shared ones: per
- * status, descriptions are joined and examples appended in that order, so Swagger UI shows the
- * operation's own cause of a status first.
+ * status, descriptions are joined (each source's causes in sentences of their own) and examples
+ * appended in that order, so the one example shown is the operation's own cause of a status.
  */
 export function mergeFaultDocs(...sources: FaultDocs[]): FaultDocs {
   const merged: FaultDocs = {};
@@ -88,7 +91,7 @@ export const PROJECT_SCOPED_FAULTS: FaultDocs = {
     ],
   },
   401: {
-    description: 'No `X-Auth-Token`, or an invalid or expired token.',
+    description: 'No `X-Auth-Token` was sent. The token is invalid or expired.',
     examples: [
       {
         summary: 'No token',
@@ -103,7 +106,7 @@ export const PROJECT_SCOPED_FAULTS: FaultDocs = {
     ],
   },
   403: {
-    description: 'The token is scoped to another project than `{project_id}` and holds no admin role.',
+    description: 'The token is scoped to another project than `{project_id}`, without the admin role.',
     examples: [
       {
         summary: 'Token of another project',
@@ -137,7 +140,7 @@ export const PROJECT_SCOPED_FAULTS: FaultDocs = {
     examples: [{ summary: 'Unexpected error', message: INTERNAL_MESSAGE, error_code: 'BackupSharing.InternalError' }],
   },
   502: {
-    description: 'The identity service failed: the token could not be checked.',
+    description: 'The identity service failed, so the token could not be checked.',
     examples: [
       {
         summary: 'Identity service failed',
@@ -153,7 +156,7 @@ export const PROJECT_SCOPED_FAULTS: FaultDocs = {
     ],
   },
   504: {
-    description: 'The identity service or a database call ran past its time limit.',
+    description: 'The identity service did not answer in time. A database call ran past its time limit.',
     examples: [
       {
         summary: 'Identity service too slow',

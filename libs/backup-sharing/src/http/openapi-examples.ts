@@ -11,6 +11,8 @@ export interface BackupSharingOpenApiExamples {
   toProjectId?: string;
   /** A backup of `projectId` the examples share. */
   backupId?: string;
+  /** An active sharing of `projectId`: pre-filled where an operation takes a sharing ID. */
+  sharingId?: string;
 }
 
 /** The placeholders the decorators write, replaced by the host's IDs when it names them. */
@@ -18,6 +20,8 @@ export const EXAMPLE_PLACEHOLDERS = {
   projectId: '0a0b0c0d0e0f40a1b2c3d4e5f6a7b8c9',
   toProjectId: '1a1b1c1d1e1f41a2b3c4d5e6f7a8b9c0',
   backupId: '2a2b2c2d-2e2f-42a3-b4c5-d6e7f8a9b0c1',
+  // The sharing ID of the published examples.
+  sharingId: 'e842bf23-1e05-4c2c-b0f9-25222f4686da',
 } as const satisfies Required<BackupSharingOpenApiExamples>;
 
 /** Writes the host's example IDs over the placeholders, everywhere in `document`; changes it in place. */
