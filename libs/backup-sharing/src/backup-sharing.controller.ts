@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { BackupNotFoundError, InvalidRequestError, ShareNotFoundError } from './backup-sharing.errors';
 import { BackupSharingService } from './backup-sharing.service';
-import { Caller, CurrentCaller, ProjectScopeGuard } from './auth/project-scope.guard';
+import { Caller, CurrentCaller, ProjectScopeGuard, withinOperation } from './auth/project-scope.guard';
 import { SharingPolicy, SharingPolicyRule, enforceSharingPolicy } from './auth/sharing-policy.port';
 import { CancelBackupSharingsQuery, CancelSharingQuery } from './dto/cancel-sharing.query';
 import { ListSharingsQuery, SharingFiltersQuery } from './dto/list-sharings.query';
@@ -60,14 +60,16 @@ export class BackupSharingController {
   @HttpCode(200)
   @ApiShareBackup()
   @SharingPolicyRule('backup_sharing:create')
-  async share(@CurrentCaller() caller: Caller, @Body(validationPipe) body: ShareBackupRequest): Promise<ShareBackupResponse> {
-    const created = await this.sharings.share(
-      caller.projectId,
-      canonicalUuid(body.shared.backup_id),
-      body.shared.to_project_ids,
-      caller.requestId,
-    );
-    return { shared: created.map(toCreatedSharingView) };
+  share(@CurrentCaller() caller: Caller, @Body(validationPipe) body: ShareBackupRequest): Promise<ShareBackupResponse> {
+    return withinOperation(caller, async () => {
+      const created = await this.sharings.share(
+        caller.projectId,
+        canonicalUuid(body.shared.backup_id),
+        body.shared.to_project_ids,
+        caller.requestId,
+      );
+      return { shared: created.map(toCreatedSharingView) };
+    });
   }
 
   @Get('detail')
@@ -78,20 +80,22 @@ export class BackupSharingController {
     @Query(validationPipe) query: ListSharingsQuery,
     @Req() request: Parameters<typeof nextPageLink>[1],
   ): Promise<ListSharingsResponse> {
-    const page = query.toPage();
-    const sharings = await this.sharings.list(caller.projectId, query.toFilters(), page);
-    const response: ListSharingsResponse = { shared: sharings.map(toSharingDetailView) };
-    if (sharings.length === page.limit) {
-      response.shared_links = [{ href: nextPageLink(this.address, request, sharings[sharings.length - 1].id), rel: 'next' }];
-    }
-    return response;
+    return withinOperation(caller, async () => {
+      const page = query.toPage();
+      const sharings = await this.sharings.list(caller.projectId, query.toFilters(), page);
+      const response: ListSharingsResponse = { shared: sharings.map(toSharingDetailView) };
+      if (sharings.length === page.limit) {
+        response.shared_links = [{ href: nextPageLink(this.address, request, sharings[sharings.length - 1].id), rel: 'next' }];
+      }
+      return response;
+    });
   }
 
   @Get('count')
   @ApiCountSharings()
   @SharingPolicyRule('backup_sharing:count')
-  async count(@CurrentCaller() caller: Caller, @Query(validationPipe) query: SharingFiltersQuery): Promise<CountSharingsResponse> {
-    return { count: await this.sharings.count(caller.projectId, query.toFilters()) };
+  count(@CurrentCaller() caller: Caller, @Query(validationPipe) query: SharingFiltersQuery): Promise<CountSharingsResponse> {
+    return withinOperation(caller, async () => ({ count: await this.sharings.count(caller.projectId, query.toFilters()) }));
   }
 
   @Get(':id')
@@ -100,9 +104,11 @@ export class BackupSharingController {
   async get(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<GetSharingResponse> {
     // A malformed ID names no sharing: the same 404 as an unknown one, without a query.
     if (!isUuid(id)) throw new ShareNotFoundError(id);
-    const sharing = await this.sharings.get(caller.projectId, canonicalUuid(id));
-    await enforceSharingPolicy(this.policy, 'backup_sharing:get', { projectId: caller.projectId, sharing }, caller.identity);
-    return { shared: toSharingDetailView(sharing) };
+    return withinOperation(caller, async () => {
+      const sharing = await this.sharings.get(caller.projectId, canonicalUuid(id));
+      await enforceSharingPolicy(this.policy, 'backup_sharing:get', { projectId: caller.projectId, sharing }, caller.identity);
+      return { shared: toSharingDetailView(sharing) };
+    });
   }
 
   @Delete(':id')
@@ -113,12 +119,14 @@ export class BackupSharingController {
     if (query.is_backup_id) return this.cancelAllOfBackup(caller, typed);
     if (!isUuid(typed)) throw new ShareNotFoundError(typed);
     const id = canonicalUuid(typed);
-    // The rule is checked on the sharing (the recipient may not cancel); the service still
-    // cancels only a sharing the project owns, whatever a host's policy allows.
-    const sharing = await this.sharings.findVisible(caller.projectId, id);
-    if (!sharing) throw new ShareNotFoundError(id);
-    await enforceSharingPolicy(this.policy, 'backup_sharing:cancel', { projectId: caller.projectId, sharing }, caller.identity);
-    await this.sharings.cancel(caller.projectId, id, caller.requestId);
+    return withinOperation(caller, async () => {
+      // The rule is checked on the sharing (the recipient may not cancel); the service still
+      // cancels only a sharing the project owns, whatever a host's policy allows.
+      const sharing = await this.sharings.findVisible(caller.projectId, id);
+      if (!sharing) throw new ShareNotFoundError(id);
+      await enforceSharingPolicy(this.policy, 'backup_sharing:cancel', { projectId: caller.projectId, sharing }, caller.identity);
+      await this.sharings.cancel(caller.projectId, id, caller.requestId);
+    });
   }
 
   @Delete()
@@ -137,6 +145,6 @@ export class BackupSharingController {
 
   private async cancelAllOfBackup(caller: Caller, backupId: string): Promise<void> {
     if (!isUuid(backupId)) throw new BackupNotFoundError(backupId);
-    await this.sharings.cancelAllOfBackup(caller.projectId, canonicalUuid(backupId), caller.requestId);
+    await withinOperation(caller, () => this.sharings.cancelAllOfBackup(caller.projectId, canonicalUuid(backupId), caller.requestId));
   }
 }

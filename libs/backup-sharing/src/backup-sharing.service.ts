@@ -63,7 +63,7 @@ export class BackupSharingService {
 
     // The catalog's answer refuses early what it can, and seeds the backup's guard the first
     // time; the rules are decided again on the guard, where the host's changes are ordered.
-    const backup = await askCatalog(() => this.catalog.findOwned(projectId, backupId));
+    const backup = await askCatalog('findOwned', () => this.catalog.findOwned(projectId, backupId));
     if (!backup) throw new BackupNotFoundError(backupId);
     assertShareable(backupId, backup);
 
@@ -142,7 +142,7 @@ export class BackupSharingService {
     if (!this.cancelAllEnabled) {
       throw new FeatureDisabledError('Canceling every sharing of a backup is turned off on this service; cancel each sharing by its ID.');
     }
-    if (!(await askCatalog(() => this.catalog.findOwned(projectId, backupId)))) throw new BackupNotFoundError(backupId);
+    if (!(await askCatalog('findOwned', () => this.catalog.findOwned(projectId, backupId)))) throw new BackupNotFoundError(backupId);
     return this.cancelEverySharing(projectId, backupId, requestId);
   }
 
@@ -215,7 +215,7 @@ export class BackupSharingService {
   /** One catalog call for the whole page, never one per row. */
   private async withBackups(rows: BackupSharingEntity[]): Promise<BackupSharingWithBackup[]> {
     if (rows.length === 0) return [];
-    const backups = await askCatalog(() => this.catalog.describe([...new Set(rows.map((row) => row.backupId))]));
+    const backups = await askCatalog('describe', () => this.catalog.describe([...new Set(rows.map((row) => row.backupId))]));
     return rows.map((row) => {
       // Completed in place rather than spread into a copy: a page is up to 1000 rows.
       const sharing = toSharing(row) as BackupSharingWithBackup;
