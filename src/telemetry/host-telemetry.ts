@@ -1,0 +1,251 @@
+import {
+  Attributes,
+  Histogram,
+  ProxyTracerProvider,
+  ROOT_CONTEXT,
+  Span,
+  SpanKind,
+  SpanOptions,
+  SpanStatusCode,
+  Tracer,
+  context,
+  metrics,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  Sampler,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
+import { IncomingMessage, METHODS, ServerResponse } from 'node:http';
+import { TelemetryConfig } from '../config/telemetry.config';
+
+const SCOPE = 'block-storage-api';
+/** The server span of a request, on the raw request: for its log line's trace ID. */
+const SERVER_SPAN = Symbol.for('block-storage.server-span');
+/** Seconds, as OpenTelemetry's HTTP semantic conventions advise for `http.server.request.duration`. */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+/** A method outside the known ones is `_OTHER` (semantic conventions): a client cannot grow the series. */
+const KNOWN_METHODS = new Set(METHODS);
+
+type TracedRequest = IncomingMessage & { [SERVER_SPAN]?: Span };
+
+/** What the process installed, shared by every host it runs (tests run several), until the last closes. */
+interface Installed {
+  users: number;
+  prometheus: PrometheusExporter | undefined;
+  shutdown: () => Promise<void>;
+}
+let installed: Installed | undefined;
+
+function samplerOf(config: TelemetryConfig): Sampler {
+  const ratio = new TraceIdRatioBasedSampler(config.samplerRatio);
+  switch (config.sampler) {
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return ratio;
+    case 'parentbased_always_on':
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: ratio });
+  }
+}
+
+/**
+ * Installs the OpenTelemetry SDK globally, which the module's `@opentelemetry/api` calls then
+ * reach:
+ * - metrics (`METRICS_ENABLED`): a meter provider read by a Prometheus exporter that opens no
+ *   port of its own; the host serves its text at `GET /metrics`;
+ * - traces: with an OTLP endpoint, spans sampled by `OTEL_TRACES_SAMPLER` go out in batches, and
+ *   an AsyncLocalStorage context carries the active span through a request; without one, the
+ *   tracer only hands out trace IDs (the caller's `traceparent`, else new ones) for the log,
+ *   and records nothing. A tracer provider installed before (an SDK preloaded with `--require`,
+ *   a test's in-memory exporter) is kept as it is.
+ */
+function install(config: TelemetryConfig): Installed {
+  const resource = resourceFromAttributes({ 'service.name': config.serviceName });
+  const stops: (() => Promise<void>)[] = [];
+  let prometheus: PrometheusExporter | undefined;
+  if (config.metricsEnabled) {
+    const exporter = new PrometheusExporter({ preventServerStart: true });
+    const provider = new MeterProvider({ resource, readers: [exporter] });
+    if (metrics.setGlobalMeterProvider(provider)) {
+      prometheus = exporter;
+      stops.push(async () => {
+        metrics.disable();
+        await provider.shutdown();
+      });
+    }
+  }
+  if (isNoopTracerProvider()) {
+    const exporting = config.otlpTracesEndpoint !== undefined;
+    const provider = new BasicTracerProvider({
+      resource,
+      sampler: exporting ? samplerOf(config) : new AlwaysOffSampler(),
+      spanProcessors: exporting ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: config.otlpTracesEndpoint }))] : [],
+    });
+    trace.setGlobalTracerProvider(provider);
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    // The context only matters when spans are recorded (and on Node 20 AsyncLocalStorage costs
+    // every promise a little): without an exporter the server span is reached from the request.
+    const contextManager = exporting ? new AsyncLocalStorageContextManager().enable() : undefined;
+    if (contextManager) context.setGlobalContextManager(contextManager);
+    stops.push(async () => {
+      trace.disable();
+      propagation.disable();
+      if (contextManager) context.disable();
+      await provider.shutdown();
+    });
+  }
+  return {
+    users: 0,
+    prometheus,
+    shutdown: async () => {
+      for (const stop of stops) await stop();
+    },
+  };
+}
+
+/** What the global tracer provider delegates to while no SDK is installed. */
+const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+function isNoopTracerProvider(): boolean {
+  const provider = trace.getTracerProvider();
+  return provider instanceof ProxyTracerProvider && provider.getDelegate() === NOOP_TRACER_PROVIDER;
+}
+
+/**
+ * The host's side of OpenTelemetry: the SDK (`install`), the server span and
+ * `http.server.request.duration` of every request, started at the server edge before either
+ * adapter, the trace ID of a request for its log line, and the Prometheus text of `/metrics`.
+ */
+export class HostTelemetry {
+  private readonly tracer: Tracer | undefined;
+  private readonly requestDuration: Histogram | undefined;
+  private readonly spanOptions = new Map<string, SpanOptions>();
+  private readonly metricAttributes = new Map<string, Attributes>();
+  private readonly serializer = new PrometheusSerializer();
+  /** Whether this host holds a share of the process's installation (until `release`). */
+  private joined: boolean;
+
+  private constructor(
+    private readonly prometheus: PrometheusExporter | undefined,
+    enabled: boolean,
+  ) {
+    this.joined = enabled;
+    this.tracer = !enabled || isNoopTracerProvider() ? undefined : trace.getTracer(SCOPE);
+    this.requestDuration = prometheus
+      ? metrics.getMeter(SCOPE).createHistogram('http.server.request.duration', {
+          description: 'Duration of HTTP server requests, every path and answer of the host included.',
+          unit: 's',
+          advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+        })
+      : undefined;
+  }
+
+  /** Installs the SDK (or joins the one a host of this process installed) unless `OTEL_SDK_DISABLED`. */
+  static start(config: TelemetryConfig): HostTelemetry {
+    if (config.disabled) return new HostTelemetry(undefined, false);
+    installed ??= install(config);
+    installed.users++;
+    return new HostTelemetry(installed.prometheus, true);
+  }
+
+  /** Whether `/metrics` is served. */
+  get metricsEnabled(): boolean {
+    return this.prometheus !== undefined;
+  }
+
+  /**
+   * Serves one request: its server span (a child of the caller's `traceparent`) is active while
+   * `serve` runs and ends with the answer, when the request's duration is recorded too.
+   */
+  serve(request: IncomingMessage, response: ServerResponse, serve: () => void): void {
+    const tracer = this.tracer;
+    const histogram = this.requestDuration;
+    if (!tracer && !histogram) return serve();
+    const method = KNOWN_METHODS.has(request.method ?? '') ? request.method! : '_OTHER';
+    const started = performance.now();
+    const parent = tracer ? propagation.extract(ROOT_CONTEXT, request.headers) : ROOT_CONTEXT;
+    const span = tracer?.startSpan(method, this.spanOptionsOf(method), parent);
+    if (span) (request as TracedRequest)[SERVER_SPAN] = span;
+    response.once('close', () => {
+      const status = response.statusCode;
+      histogram?.record((performance.now() - started) / 1000, this.attributesOf(method, status));
+      if (span?.isRecording()) {
+        span.setAttribute('http.response.status_code', status);
+        if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+      }
+    });
+    if (span) context.with(trace.setSpan(parent, span), serve);
+    else serve();
+  }
+
+  /**
+   * A request answered on its socket before any handler (`CONNECT`): its span, begun and ended
+   * at once, and its duration; returns its trace ID for the log line.
+   */
+  answeredOnSocket(request: IncomingMessage, status: number): string | undefined {
+    let traceId: string | undefined;
+    const response = { statusCode: status, once: (_: 'close', listener: () => void) => listener() } as unknown as ServerResponse;
+    this.serve(request, response, () => {
+      traceId = this.traceIdOf(request);
+    });
+    return traceId;
+  }
+
+  /** The trace ID of a request `serve` traced: the field `trace_id` of its log line. */
+  traceIdOf(request: unknown): string | undefined {
+    return (request as TracedRequest | undefined)?.[SERVER_SPAN]?.spanContext().traceId;
+  }
+
+  /** The Prometheus text exposition of every metric of the host and the module. */
+  async metricsText(): Promise<string> {
+    if (!this.prometheus) return '';
+    const { resourceMetrics } = await this.prometheus.collect();
+    return this.serializer.serialize(resourceMetrics);
+  }
+
+  /** The host closes: the last one of the process shuts the SDK down (spans still queued are sent). */
+  async release(): Promise<void> {
+    if (!this.joined || !installed) return;
+    this.joined = false;
+    if (--installed.users > 0) return;
+    const closing = installed;
+    installed = undefined;
+    await closing.shutdown();
+  }
+
+  private spanOptionsOf(method: string): SpanOptions {
+    let options = this.spanOptions.get(method);
+    if (!options) this.spanOptions.set(method, (options = { kind: SpanKind.SERVER, attributes: { 'http.request.method': method } }));
+    return options;
+  }
+
+  private attributesOf(method: string, status: number): Attributes {
+    const key = `${method} ${status}`;
+    let attributes = this.metricAttributes.get(key);
+    if (!attributes) {
+      attributes = Object.freeze({ 'http.request.method': method, 'http.response.status_code': status });
+      this.metricAttributes.set(key, attributes);
+    }
+    return attributes;
+  }
+}
