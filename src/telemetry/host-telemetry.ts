@@ -101,18 +101,18 @@ function install(config: TelemetryConfig): Installed {
       spanProcessors: exporting ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: config.otlpTracesEndpoint }))] : [],
     });
     trace.setGlobalTracerProvider(provider);
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     // The context only matters when spans are recorded (and on Node 20 AsyncLocalStorage costs
     // every promise a little): without an exporter the server span is reached from the request.
     const contextManager = exporting ? new AsyncLocalStorageContextManager().enable() : undefined;
     if (contextManager) context.setGlobalContextManager(contextManager);
     stops.push(async () => {
       trace.disable();
-      propagation.disable();
       if (contextManager) context.disable();
       await provider.shutdown();
     });
   }
+  // A caller's `traceparent` is followed (unless a preloaded SDK set a propagator of its own).
+  if (propagation.setGlobalPropagator(new W3CTraceContextPropagator())) stops.push(async () => propagation.disable());
   return {
     users: 0,
     prometheus,
