@@ -11,7 +11,7 @@ import { SharingPolicy, SharingPolicyRule, enforceSharingPolicy } from './sharin
 import { Identity, TokenVerifier } from './token-verifier.port';
 import { requestIdOf } from '../http/request-id.middleware';
 import { SharingOperation, TELEMETRY_ATTRIBUTES, telemetry } from '../telemetry/backup-sharing.telemetry';
-import type { Span } from '@opentelemetry/api';
+import { attachOperationSpan } from '../telemetry/operation-trace';
 
 /** The authenticated caller and the project it acts for (the `{project_id}` of the path). */
 export interface Caller {
@@ -23,8 +23,6 @@ export interface Caller {
 }
 
 const CALLER = Symbol.for('backup-sharing.caller');
-/** The span of the caller's operation, when one records (see `withinOperation`). */
-const OPERATION_SPAN = Symbol('backup-sharing.operation-span');
 
 /** The operation of each rule of the module's routes: its span's name and its metric series. */
 const OPERATION_OF_RULE: Partial<Record<string, SharingOperation>> = {
@@ -63,7 +61,7 @@ export class ProjectScopeGuard implements CanActivate {
     // when its answer is sent, whatever answers it.
     const operation = rule && OPERATION_OF_RULE[rule];
     const response = operation && http.getResponse();
-    const span = operation ? telemetry.startOperation(operation, response.raw ?? response) : undefined;
+    const span = operation ? telemetry.startOperation(operation, response.raw ?? response, request.raw?.headers ?? request.headers) : undefined;
     const token = request.headers['x-auth-token'];
     if (typeof token !== 'string' || token.length === 0) {
       throw new NotAuthenticatedError('Authentication required: send a token in X-Auth-Token.', this.verifier.authenticateHeader());
@@ -91,7 +89,7 @@ export class ProjectScopeGuard implements CanActivate {
     }
     const isAdmin = this.policy.isAdmin(identity);
     const caller: Caller = { projectId, identity, isAdmin, requestId: requestIdOf(request) ?? null };
-    if (span) Object.defineProperty(caller, OPERATION_SPAN, { value: span });
+    if (span) attachOperationSpan(caller, span);
     request[CALLER] = caller;
     return true;
   }
@@ -104,11 +102,3 @@ export const CurrentCaller = createParamDecorator((_: unknown, context: Executio
   if (!caller) throw new Error('CurrentCaller used on a route without ProjectScopeGuard.');
   return caller;
 });
-
-/**
- * Runs a handler's work inside the caller's operation span, so that the catalog calls and SQL
- * it makes are that span's children (nothing to do when no span records).
- */
-export function withinOperation<T>(caller: Caller, work: () => Promise<T>): Promise<T> {
-  return telemetry.within((caller as Caller & { [OPERATION_SPAN]?: Span })[OPERATION_SPAN], work);
-}

@@ -3,6 +3,7 @@ import { SqlDialect, isMysql, isPostgres, sqlDialectOf } from './sql-dialect';
 import { inTransaction } from './transaction';
 import { retryWriteConflicts } from './write-conflict.retry';
 import { SqlBatch, telemetry } from '../telemetry/backup-sharing.telemetry';
+import { operationSpanOf } from '../telemetry/operation-trace';
 
 /** Runs the repository's statements: rows of a SELECT, or the rows an INSERT/UPDATE changed. */
 export interface SqlRunner {
@@ -134,11 +135,11 @@ export class SqlExecutor implements SqlRunner {
 
   /** One statement outside a transaction (a span of its own under a recording operation). */
   select<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return telemetry.sqlStatement(this.system, sql, () => this.selectNow<T>(sql, params));
+    return telemetry.sqlStatement(this.system, sql, () => this.selectNow<T>(sql, params), operationSpanOf(this));
   }
 
   change(sql: string, params: unknown[]): Promise<number> {
-    return telemetry.sqlStatement(this.system, sql, () => this.changeNow(sql, params));
+    return telemetry.sqlStatement(this.system, sql, () => this.changeNow(sql, params), operationSpanOf(this));
   }
 
   private async selectNow<T>(sql: string, params: unknown[]): Promise<T[]> {
@@ -166,7 +167,7 @@ export class SqlExecutor implements SqlRunner {
    * for all of it, with the kinds and number of its statements.
    */
   transaction<T>(work: (runner: SqlRunner) => Promise<T>): Promise<T> {
-    return telemetry.sqlTransaction(this.system, (batch) => this.transactionOf((runner) => work(counted(runner, batch))));
+    return telemetry.sqlTransaction(this.system, (batch) => this.transactionOf((runner) => work(counted(runner, batch))), operationSpanOf(this));
   }
 
   /**
@@ -174,7 +175,11 @@ export class SqlExecutor implements SqlRunner {
    * host's own writes that must commit or fail with the module's, in one transaction.
    */
   withManager<T>(work: (runner: SqlRunner, manager: EntityManager) => Promise<T>): Promise<T> {
-    return telemetry.sqlTransaction(this.system, (batch) => this.managerTransaction((runner, manager) => work(counted(runner, batch), manager)));
+    return telemetry.sqlTransaction(
+      this.system,
+      (batch) => this.managerTransaction((runner, manager) => work(counted(runner, batch), manager)),
+      operationSpanOf(this),
+    );
   }
 
   private transactionOf<T>(work: (runner: SqlRunner) => Promise<T>): Promise<T> {

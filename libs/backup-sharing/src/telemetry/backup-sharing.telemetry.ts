@@ -35,6 +35,9 @@ export interface OutboxBacklogSource {
   backlogRead(): void;
 }
 
+/** A request's headers, as Node has them. */
+type IncomingHeaders = Record<string, string | string[] | undefined>;
+
 /** The response whose end closes an operation: a Node `ServerResponse`. */
 interface ClosingResponse {
   statusCode: number;
@@ -174,10 +177,10 @@ export class BackupSharingTelemetry {
    * Starts an operation; it ends when `response` closes, with the status sent. Returns its span
    * when it records one (the parent of the operation's child spans), else `undefined`.
    */
-  startOperation(operation: SharingOperation, response: ClosingResponse): Span | undefined {
+  startOperation(operation: SharingOperation, response: ClosingResponse, headers: IncomingHeaders = {}): Span | undefined {
     this.refresh();
     const instruments = this.instruments;
-    const span = this.startOperationSpan(operation);
+    const span = this.startOperationSpan(operation, headers);
     if (!instruments && !span) return undefined;
     const started = performance.now();
     response.once('close', () => {
@@ -203,14 +206,17 @@ export class BackupSharingTelemetry {
     return api.context.with(api.trace.setSpan(api.context.active(), span), work);
   }
 
-  /** `work` in a child span of `parent` (when it records), ended with `work`. */
-  async inSpan<T>(parent: Span | undefined, name: string, attributes: Attributes, work: () => Promise<T>): Promise<T> {
+  /**
+   * `work` in a child span of `parent` (when it records), ended with `work`. `work` gets the span
+   * (active too, for a host with a context manager).
+   */
+  async inSpan<T>(parent: Span | undefined, name: string, attributes: Attributes, work: (span?: Span) => Promise<T>): Promise<T> {
     if (!parent || !this.tracer) return work();
     const api = this.api!;
     const parentContext = api.trace.setSpan(api.context.active(), parent);
     const span = this.tracer.startSpan(name, { attributes }, parentContext);
     try {
-      return await api.context.with(api.trace.setSpan(parentContext, span), work);
+      return await api.context.with(api.trace.setSpan(parentContext, span), work, undefined, span);
     } catch (error) {
       this.failed(span, error);
       throw error;
@@ -226,15 +232,13 @@ export class BackupSharingTelemetry {
     return span?.isRecording() ? span : undefined;
   }
 
-  /** `work` in a child span of the active span, if that one records. */
-  inActiveSpan<T>(name: string, attributes: Attributes, work: () => Promise<T>): Promise<T> {
-    const parent = this.recordingSpan();
+  /** `work` in a child span of `parent`, else of the active span, if that one records. */
+  inActiveSpan<T>(name: string, attributes: Attributes, work: () => Promise<T>, parent: Span | undefined = this.recordingSpan()): Promise<T> {
     return parent ? this.inSpan(parent, name, attributes, work) : work();
   }
 
   /** One SQL statement outside a transaction: a span named by its kind (`SELECT`), without its text. */
-  sqlStatement<T>(system: string, sql: string, work: () => Promise<T>): Promise<T> {
-    const parent = this.recordingSpan();
+  sqlStatement<T>(system: string, sql: string, work: () => Promise<T>, parent: Span | undefined = this.recordingSpan()): Promise<T> {
     if (!parent) return work();
     const kind = statementKind(sql);
     return this.inSpan(parent, kind, this.sqlAttributesOf(system, kind), work);
@@ -245,12 +249,10 @@ export class BackupSharingTelemetry {
    * statements `work` counts on the batch, and the attempts. `work` gets no batch when no span
    * records, and then counts nothing.
    */
-  sqlTransaction<T>(system: string, work: (batch: SqlBatch | undefined) => Promise<T>): Promise<T> {
-    const parent = this.recordingSpan();
+  sqlTransaction<T>(system: string, work: (batch: SqlBatch | undefined) => Promise<T>, parent: Span | undefined = this.recordingSpan()): Promise<T> {
     if (!parent) return work(undefined);
     const batch = new SqlBatch();
-    return this.inSpan(parent, 'TRANSACTION', this.sqlAttributesOf(system, 'TRANSACTION'), async () => {
-      const span = this.recordingSpan();
+    return this.inSpan(parent, 'TRANSACTION', this.sqlAttributesOf(system, 'TRANSACTION'), async (span) => {
       try {
         return await work(batch);
       } finally {
@@ -284,13 +286,17 @@ export class BackupSharingTelemetry {
     this.outboxSources.delete(source);
   }
 
-  private startOperationSpan(operation: SharingOperation): Span | undefined {
+  private startOperationSpan(operation: SharingOperation, headers: IncomingHeaders): Span | undefined {
     if (!this.tracer) return undefined;
     const api = this.api!;
-    const active = api.context.active();
+    // The parent: the active span (a host whose context manager carries its server span), else
+    // the request's `traceparent` (a host that passes its server span in the request, or the
+    // caller's own trace when the host traces nothing).
+    let active = api.context.active();
+    if (!api.trace.getSpan(active)) active = api.propagation.extract(active, headers);
     // An unsampled request (its server span does not record) gets no spans of the module either.
     const parent = api.trace.getSpan(active);
-    if (parent && !parent.isRecording()) return undefined;
+    if (parent && !parent.isRecording() && (parent.spanContext().traceFlags & api.TraceFlags.SAMPLED) === 0) return undefined;
     let options = this.operationSpanOptions.get(operation);
     if (!options) {
       options = { attributes: { [A.operation]: operation } };
