@@ -2,7 +2,9 @@ import { metrics, trace } from '@opentelemetry/api';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
-import { BackupSharingTelemetry } from './backup-sharing.telemetry';
+import { BackupSharingTelemetry, telemetry as moduleTelemetry } from './backup-sharing.telemetry';
+import { VerifiedTokenCache } from '../auth/verified-token.cache';
+import { retryWriteConflicts } from '../persistence/write-conflict.retry';
 import { BackupSharingModule } from '../backup-sharing.module';
 import { BackupSharingService } from '../backup-sharing.service';
 import { StaticTokenVerifier } from '../auth/static-token.verifier';
@@ -129,6 +131,30 @@ describe('the module with a meter provider', () => {
       { attributes: { 'backup_sharing.token_cache.result': 'miss' }, value: 2 },
     ]);
     expect(points.get('backup_sharing.write_conflict.retries')).toEqual([{ attributes: {}, value: 1 }]);
+  });
+
+  it("the module's token cache and write-conflict retries count into it", async () => {
+    moduleTelemetry.refresh();
+    const before = await reader.points();
+    const count = (points: typeof before, name: string, attributes: Record<string, unknown> = {}) =>
+      Number(points.get(name)?.find((p) => JSON.stringify(p.attributes) === JSON.stringify(attributes))?.value ?? 0);
+    const cache = new VerifiedTokenCache({ ttlMs: 60_000, invalidTtlMs: 1000, maxEntries: 10, now: Date.now });
+    const identity = { projectId: 'p', userId: null, roles: [] };
+    await cache.lookup('a-token', async () => identity);
+    await cache.lookup('a-token', async () => identity);
+    let runs = 0;
+    await retryWriteConflicts(
+      async () => {
+        if (++runs === 1) throw Object.assign(new Error('Deadlock found'), { code: 'ER_LOCK_DEADLOCK' });
+      },
+      { attempts: 3, baseDelayMs: 0, maxDelayMs: 0 },
+    );
+    const after = await reader.points();
+    const hit = { 'backup_sharing.token_cache.result': 'hit' };
+    const miss = { 'backup_sharing.token_cache.result': 'miss' };
+    expect(count(after, 'backup_sharing.token_cache.lookups', hit) - count(before, 'backup_sharing.token_cache.lookups', hit)).toBe(1);
+    expect(count(after, 'backup_sharing.token_cache.lookups', miss) - count(before, 'backup_sharing.token_cache.lookups', miss)).toBe(1);
+    expect(count(after, 'backup_sharing.write_conflict.retries') - count(before, 'backup_sharing.write_conflict.retries')).toBe(1);
   });
 
   it('the outbox gauges read what a dispatcher last counted, and ask it to count again on its next round', async () => {
