@@ -79,19 +79,26 @@ describe('the host process: traces over OTLP/HTTP, /metrics, trace IDs in the lo
     expect(sent).toContain(`"traceId":"${line.trace_id}"`);
   });
 
-  it('without an exporter: nothing is sent, every request still logs a trace ID of its own; /metrics counts it', async () => {
+  it("without an exporter: nothing is sent, every request still logs a trace ID (its caller's, or its own); /metrics counts it", async () => {
     receiver.exports.length = 0;
     host = await start({});
     expect((await share(host.url)).status).toBe(200);
     expect((await fetch(`${host.url}/no/such/path`)).status).toBe(404);
+    // A caller's trace is kept in the log, though nothing here is traced.
+    const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const counted = await fetch(`${host.url}${SHARING}/count`, {
+      headers: { 'X-Auth-Token': TOKENS.owner, traceparent: `00-${callerTrace}-00f067aa0ba902b7-01` },
+    });
+    expect(counted.status).toBe(200);
     const metrics = await (await fetch(`${host.url}/metrics`)).text();
     expect(metrics).toMatch(/^backup_sharing_requests_total\{[^}]*backup_sharing_operation="share",http_response_status_code="200"[^}]*\} 1$/m);
     // A line is written once its answer is out: the last one may follow the answer by a moment.
     await host.waitForOutput(/"path":"\/metrics"/);
     const lines = requestLines(host.output());
-    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.length).toBeGreaterThanOrEqual(4);
     for (const line of lines) expect(line.trace_id).toMatch(/^[0-9a-f]{32}$/);
     expect(new Set(lines.map((line) => line.trace_id)).size).toBe(lines.length);
+    expect(lines.find((line) => line.request_id === counted.headers.get('x-openstack-request-id'))?.trace_id).toBe(callerTrace);
     expect(receiver.exports).toEqual([]);
   });
 

@@ -27,6 +27,7 @@ import {
   Sampler,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
+import { randomUUID } from 'node:crypto';
 import { IncomingMessage, METHODS, ServerResponse } from 'node:http';
 import { TelemetryConfig } from '../config/telemetry.config';
 
@@ -38,7 +39,22 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75,
 /** A method outside the known ones is `_OTHER` (semantic conventions): a client cannot grow the series. */
 const KNOWN_METHODS = new Set(METHODS);
 
-type TracedRequest = IncomingMessage & { [SERVER_SPAN]?: Span };
+/** The trace ID of a request no tracer traces (no exporter): for its log line. */
+const TRACE_ID = Symbol.for('block-storage.trace-id');
+
+type TracedRequest = IncomingMessage & { [SERVER_SPAN]?: Span; [TRACE_ID]?: string };
+
+/** The trace ID of the caller's W3C `traceparent`, if it sent a valid one. */
+function callerTraceId(request: IncomingMessage): string | undefined {
+  if (request.headers.traceparent === undefined) return undefined;
+  return trace.getSpanContext(propagation.extract(ROOT_CONTEXT, request.headers))?.traceId;
+}
+
+/** A new random trace ID (W3C: 32 lower-case hex digits, not all zero). */
+function newTraceId(): string {
+  const id = randomUUID();
+  return id.slice(0, 8) + id.slice(9, 13) + id.slice(14, 18) + id.slice(19, 23) + id.slice(24);
+}
 
 /** What the process installed, shared by every host it runs (tests run several), until the last closes. */
 interface Installed {
@@ -72,9 +88,9 @@ function samplerOf(config: TelemetryConfig): Sampler {
  * - metrics (`METRICS_ENABLED`): a meter provider read by a Prometheus exporter that opens no
  *   port of its own; the host serves its text at `GET /metrics`;
  * - traces: with an OTLP endpoint, spans sampled by `OTEL_TRACES_SAMPLER` go out in batches;
- *   without one, the tracer only hands out trace IDs (the caller's `traceparent`, else new ones)
- *   for the log, and records nothing. A tracer provider installed before (an SDK preloaded with
- *   `--require`, a test's in-memory exporter) is kept as it is.
+ *   without one, no tracer (the log's trace IDs are the caller's `traceparent` ones, else new).
+ *   A tracer provider installed before (an SDK preloaded with `--require`, a test's in-memory
+ *   exporter) is kept as it is.
  */
 function install(config: TelemetryConfig): Installed {
   const resource = resourceFromAttributes({ 'service.name': config.serviceName });
@@ -91,12 +107,13 @@ function install(config: TelemetryConfig): Installed {
       });
     }
   }
-  if (isNoopTracerProvider()) {
-    const exporting = config.otlpTracesEndpoint !== undefined;
+  // Without an exporter no tracer at all: nothing would record, and the log's trace IDs come from
+  // the caller's `traceparent` or are drawn new (`serve`), for less than the spans would cost.
+  if (isNoopTracerProvider() && config.otlpTracesEndpoint !== undefined) {
     const provider = new BasicTracerProvider({
       resource,
-      sampler: exporting ? samplerOf(config) : new AlwaysOffSampler(),
-      spanProcessors: exporting ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: config.otlpTracesEndpoint }))] : [],
+      sampler: samplerOf(config),
+      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: config.otlpTracesEndpoint }))],
     });
     trace.setGlobalTracerProvider(provider);
     // No context manager: on Node 20 AsyncLocalStorage costs every promise of every request
@@ -142,7 +159,7 @@ export class HostTelemetry {
 
   private constructor(
     private readonly prometheus: PrometheusExporter | undefined,
-    enabled: boolean,
+    private readonly enabled: boolean,
   ) {
     this.joined = enabled;
     this.tracer = !enabled || isNoopTracerProvider() ? undefined : trace.getTracer(SCOPE);
@@ -175,13 +192,17 @@ export class HostTelemetry {
   serve(request: IncomingMessage, response: ServerResponse, serve: () => void): void {
     const tracer = this.tracer;
     const histogram = this.requestDuration;
-    if (!tracer && !histogram) return serve();
+    if (!tracer) {
+      if (this.enabled) (request as TracedRequest)[TRACE_ID] = callerTraceId(request) ?? newTraceId();
+      if (!histogram) return serve();
+    }
     const method = KNOWN_METHODS.has(request.method ?? '') ? request.method! : '_OTHER';
     const started = performance.now();
-    const parent = tracer ? propagation.extract(ROOT_CONTEXT, request.headers) : ROOT_CONTEXT;
-    const span = tracer?.startSpan(method, this.spanOptionsOf(method), parent);
-    let active = parent;
-    if (span) {
+    let active = ROOT_CONTEXT;
+    let span: Span | undefined;
+    if (tracer) {
+      const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+      span = tracer.startSpan(method, this.spanOptionsOf(method), parent);
       (request as TracedRequest)[SERVER_SPAN] = span;
       active = trace.setSpan(parent, span);
       // What follows (the module's operation span) is the server span's child: its `traceparent`
@@ -216,7 +237,8 @@ export class HostTelemetry {
 
   /** The trace ID of a request `serve` traced: the field `trace_id` of its log line. */
   traceIdOf(request: unknown): string | undefined {
-    return (request as TracedRequest | undefined)?.[SERVER_SPAN]?.spanContext().traceId;
+    const traced = request as TracedRequest | undefined;
+    return traced?.[TRACE_ID] ?? traced?.[SERVER_SPAN]?.spanContext().traceId;
   }
 
   /** The Prometheus text exposition of every metric of the host and the module. */

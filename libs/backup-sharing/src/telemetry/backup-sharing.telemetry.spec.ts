@@ -99,7 +99,8 @@ describe('the module without an OpenTelemetry SDK', () => {
 describe('the module with a meter provider', () => {
   const reader = new TestMetricReader();
   const provider = new MeterProvider({ readers: [reader] });
-  const telemetry = new BackupSharingTelemetry();
+  // The module's own instance: one per process, as in a host (two would report the same series).
+  const telemetry = moduleTelemetry;
   beforeAll(() => metrics.setGlobalMeterProvider(provider));
   afterAll(async () => {
     metrics.disable();
@@ -134,7 +135,6 @@ describe('the module with a meter provider', () => {
   });
 
   it("the module's token cache and write-conflict retries count into it", async () => {
-    moduleTelemetry.refresh();
     const before = await reader.points();
     const count = (points: typeof before, name: string, attributes: Record<string, unknown> = {}) =>
       Number(points.get(name)?.find((p) => JSON.stringify(p.attributes) === JSON.stringify(attributes))?.value ?? 0);

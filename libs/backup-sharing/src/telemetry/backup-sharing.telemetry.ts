@@ -1,4 +1,4 @@
-import type { Attributes, Counter, Histogram, Meter, MeterProvider, Span, SpanOptions, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { Attributes, Histogram, Meter, MeterProvider, Span, SpanOptions, Tracer, TracerProvider } from '@opentelemetry/api';
 import { BackupSharingError } from '../backup-sharing.errors';
 import { OpenTelemetryApi, openTelemetryApi } from './opentelemetry-api.loader';
 
@@ -73,14 +73,33 @@ function isFailure(error: unknown): boolean {
   return !(error instanceof BackupSharingError) || ['upstream-failed', 'unavailable', 'timeout'].includes(error.kind);
 }
 
+/**
+ * Counts kept as plain numbers, one per attribute set (a frozen object built once), that an
+ * asynchronous counter reports when a reader collects: a request adds 1 to a number instead of
+ * having the SDK hash its attributes for every record.
+ */
+class Tally {
+  private readonly counts = new Map<Attributes, number>();
+
+  add(attributes: Attributes): void {
+    this.counts.set(attributes, (this.counts.get(attributes) ?? 0) + 1);
+  }
+
+  reportAs(meter: Meter, name: string, options: { description: string; unit: string }): void {
+    meter.createObservableCounter(name, options).addCallback((result) => {
+      for (const [attributes, count] of this.counts) result.observe(count, attributes);
+    });
+  }
+}
+
 class Instruments {
-  readonly requests: Counter;
+  readonly requests = new Tally();
   readonly duration: Histogram;
-  readonly tokenCache: Counter;
-  readonly retries: Counter;
+  readonly tokenCache = new Tally();
+  readonly retries = new Tally();
 
   constructor(meter: Meter, outboxSources: Set<OutboxBacklogSource>) {
-    this.requests = meter.createCounter('backup_sharing.requests', {
+    this.requests.reportAs(meter, 'backup_sharing.requests', {
       description: 'Requests of the backup-sharing API, by operation and response status.',
       unit: '{request}',
     });
@@ -89,11 +108,11 @@ class Instruments {
       unit: 's',
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     });
-    this.tokenCache = meter.createCounter('backup_sharing.token_cache.lookups', {
+    this.tokenCache.reportAs(meter, 'backup_sharing.token_cache.lookups', {
       description: 'Lookups of the verified-token cache: hit (no call to the identity service) or miss.',
       unit: '{lookup}',
     });
-    this.retries = meter.createCounter('backup_sharing.write_conflict.retries', {
+    this.retries.reportAs(meter, 'backup_sharing.write_conflict.retries', {
       description: 'Transactions run again after losing a write conflict (deadlock, certification failure, serialization failure).',
       unit: '{retry}',
     });
@@ -130,7 +149,8 @@ class Instruments {
  * Cheap by construction: child spans (token verification, catalog, SQL) only under a recording
  * span, so an unsampled request starts none; one span per transaction, not per statement, with
  * the kinds of its statements and never their text or values; metric attributes are a few
- * precomputed objects (operation x status), never a project.
+ * precomputed objects (operation x status), never a project; counts are plain numbers the SDK
+ * reads when it collects, and one histogram record is all a request costs the SDK.
  */
 export class BackupSharingTelemetry {
   /** The tracer, when a tracer provider is installed. */
@@ -187,7 +207,7 @@ export class BackupSharingTelemetry {
       const status = response.statusCode;
       if (instruments) {
         const attributes = this.attributesOf(operation, status);
-        instruments.requests.add(1, attributes);
+        instruments.requests.add(attributes);
         instruments.duration.record((performance.now() - started) / 1000, attributes);
       }
       if (span) {
@@ -267,13 +287,13 @@ export class BackupSharingTelemetry {
 
   /** A lookup of the verified-token cache; noted on the verification span too. */
   tokenCacheLookup(hit: boolean): void {
-    this.instruments?.tokenCache.add(1, hit ? HIT : MISS);
+    this.instruments?.tokenCache.add(hit ? HIT : MISS);
     this.recordingSpan()?.setAttribute(A.tokenCacheResult, hit ? 'hit' : 'miss');
   }
 
   /** A transaction lost a write conflict and runs again. */
   writeConflictRetry(): void {
-    this.instruments?.retries.add(1);
+    this.instruments?.retries.add(NO_ATTRIBUTES);
   }
 
   /** The outbox gauges read this dispatcher's counts. */
@@ -329,6 +349,7 @@ export class BackupSharingTelemetry {
 
 const HIT: Attributes = Object.freeze({ [A.tokenCacheResult]: 'hit' });
 const MISS: Attributes = Object.freeze({ [A.tokenCacheResult]: 'miss' });
+const NO_ATTRIBUTES: Attributes = Object.freeze({});
 
 /** The module's one telemetry: shared by its services, its executor and the verifiers it ships. */
 export const telemetry = new BackupSharingTelemetry();
