@@ -7,7 +7,8 @@ import { BackupSharingEventEntity } from './backup-sharing-event.entity';
 import { BackupSharingEvent } from './backup-sharing.event';
 import { BackupSharingEvents } from './backup-sharing-events';
 import { BackupSharingOutbox } from './backup-sharing-outbox.repository';
-import { OutboxBacklogSource, telemetry } from '../telemetry/backup-sharing.telemetry';
+import { telemetry } from '../telemetry/backup-sharing.telemetry';
+import { OutboxBacklogSource } from '../telemetry/outbox-backlog';
 
 const DEFAULTS: Required<Omit<BackupSharingEventOptions, 'instanceId'>> = {
   dispatch: true,

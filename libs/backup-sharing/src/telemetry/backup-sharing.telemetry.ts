@@ -1,6 +1,7 @@
 import type { Attributes, Histogram, Meter, MeterProvider, Span, SpanOptions, Tracer, TracerProvider } from '@opentelemetry/api';
 import { BackupSharingError } from '../backup-sharing.errors';
 import { OpenTelemetryApi, openTelemetryApi } from './opentelemetry-api.loader';
+import { OutboxBacklogSource } from './outbox-backlog';
 
 /** The instrumentation scope of every span and metric of the module. */
 export const INSTRUMENTATION_SCOPE = 'nestjs-backup-sharing';
@@ -27,13 +28,6 @@ const A = TELEMETRY_ATTRIBUTES;
 /** Bucket bounds of the duration histogram, in seconds: OpenTelemetry's advice for HTTP server durations. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
-/** Where the outbox gauges read from: what the dispatcher last counted, never a query of theirs. */
-export interface OutboxBacklogSource {
-  /** Undelivered events and when the oldest occurred, as of the dispatcher's last count (if any). */
-  lastBacklog(): { pending: number; oldestAt: Date | null } | undefined;
-  /** A collection read the gauges: the dispatcher counts again on its next round. */
-  backlogRead(): void;
-}
 
 /** A request's headers, as Node has them. */
 type IncomingHeaders = Record<string, string | string[] | undefined>;
