@@ -8,7 +8,7 @@
 // - metrics: METRICS_ENABLED=true, /metrics scraped every 5 s; no exporter (trace IDs for the log only);
 // - on:      metrics as above, and spans exported over OTLP/HTTP to a sink in this process
 //   (OTEL_EXPORTER_OTLP_ENDPOINT), sampled as the host samples by default (parentbased_traceidratio,
-//   OTEL_TRACES_SAMPLER_ARG 0.1) unless --sampler-arg says.
+//   OTEL_TRACES_SAMPLER_ARG 0.05) unless --sampler-arg says.
 // The modes run in an order that turns each round (off, metrics, on; then on, metrics, off; ...)
 // for --rounds rounds, each a fresh host process after a warm-up, so that a machine whose load
 // drifts favours none. Reports the median requests per second and server CPU per request of each
@@ -110,7 +110,7 @@ async function main() {
   const started = Date.now();
   const loadStart = os.loadavg();
   console.log(
-    `bench:otel: ${settings.rounds} rounds of off/on (alternating), ${settings.seconds} s per operation after ${settings.warmupSeconds} s warm-up, ` +
+    `bench:otel: ${settings.rounds} rounds of ${settings.modes.join(', ')} (the order turning each round), ${settings.seconds} s per operation after ${settings.warmupSeconds} s warm-up, ` +
       `${settings.connections} connections; load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}`,
   );
   if (!process.argv.includes('--no-build')) {
@@ -169,7 +169,7 @@ async function main() {
     seconds_per_operation: settings.seconds,
     warmup_seconds: settings.warmupSeconds,
     connections: settings.connections,
-    sampler_arg: settings.samplerArg ?? 'host default (0.1)',
+    sampler_arg: settings.samplerArg ?? 'host default (0.05)',
     otlp_sink: { requests: sink.requests, bytes: sink.bytes },
     duration_s: Math.round((Date.now() - started) / 1000),
   };

@@ -12,7 +12,7 @@ describe('telemetry configuration', () => {
   });
 
   it('exports traces only with an OTLP endpoint; the general one gets /v1/traces, the traces one is taken whole', () => {
-    expect(loadConfig({}).telemetry).toMatchObject({ otlpTracesEndpoint: undefined, sampler: 'parentbased_traceidratio', samplerRatio: 0.1, disabled: false });
+    expect(loadConfig({}).telemetry).toMatchObject({ otlpTracesEndpoint: undefined, sampler: 'parentbased_traceidratio', samplerRatio: 0.05, disabled: false });
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).telemetry.otlpTracesEndpoint).toBe('http://collector:4318/v1/traces');
     expect(
       loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://b/otlp/traces' }).telemetry.otlpTracesEndpoint,

@@ -13,7 +13,6 @@ import {
   propagation,
   trace,
 } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -30,6 +29,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, METHODS, ServerResponse } from 'node:http';
 import { TelemetryConfig } from '../config/telemetry.config';
+import { PooledIdGenerator, RequestTracePropagator, hexOfUuid } from './request-trace';
 
 const SCOPE = 'block-storage-api';
 /** The server span of a request, on the raw request: for its log line's trace ID. */
@@ -52,8 +52,7 @@ function callerTraceId(request: IncomingMessage): string | undefined {
 
 /** A new random trace ID (W3C: 32 lower-case hex digits, not all zero). */
 function newTraceId(): string {
-  const id = randomUUID();
-  return id.slice(0, 8) + id.slice(9, 13) + id.slice(14, 18) + id.slice(19, 23) + id.slice(24);
+  return hexOfUuid(randomUUID());
 }
 
 /** What the process installed, shared by every host it runs (tests run several), until the last closes. */
@@ -113,6 +112,7 @@ function install(config: TelemetryConfig): Installed {
     const provider = new BasicTracerProvider({
       resource,
       sampler: samplerOf(config),
+      idGenerator: new PooledIdGenerator(),
       spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: config.otlpTracesEndpoint }))],
     });
     trace.setGlobalTracerProvider(provider);
@@ -125,7 +125,7 @@ function install(config: TelemetryConfig): Installed {
     });
   }
   // A caller's `traceparent` is followed (unless a preloaded SDK set a propagator of its own).
-  if (propagation.setGlobalPropagator(new W3CTraceContextPropagator())) stops.push(async () => propagation.disable());
+  if (propagation.setGlobalPropagator(new RequestTracePropagator())) stops.push(async () => propagation.disable());
   return {
     users: 0,
     prometheus,
@@ -205,9 +205,10 @@ export class HostTelemetry {
       span = tracer.startSpan(method, this.spanOptionsOf(method), parent);
       (request as TracedRequest)[SERVER_SPAN] = span;
       active = trace.setSpan(parent, span);
-      // What follows (the module's operation span) is the server span's child: its `traceparent`
-      // takes the place of the caller's, sampled flag included, as a proxy's would.
-      propagation.inject(active, request.headers);
+      // What follows (the module's operation span) is the server span's child: the module finds
+      // it on the request's headers (as the request's trace context, in place of the caller's,
+      // sampled flag included, as behind a proxy), without a context manager.
+      RequestTracePropagator.handOn(request.headers, span.spanContext());
     }
     response.once('close', () => {
       const status = response.statusCode;
