@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // npm run bench [-- --quick] [--db mysql,sqlite,postgres] [--only get,list,...] [--servers fastify,express,baseline] [--name latest]
+// npm run bench -- --otel [...]: the host with metrics and tracing on versus off instead (bench/otel.js).
 //
 // Requests per second, p50/p99 latency and peak RSS of get, list (page of 100), count, share and
 // cancel, on MariaDB and SQLite (and PostgreSQL with --db postgres), for the demo host on Fastify
@@ -131,7 +132,7 @@ async function main() {
 }
 
 if (require.main === module) {
-  main().catch((error) => {
+  (process.argv.includes('--otel') ? require('./otel').main() : main()).catch((error) => {
     console.error(error);
     process.exit(1);
   });

@@ -4,6 +4,7 @@
 // each compiled file, the sources the maps point to) and nothing else (no specs, no build state);
 // then `npm publish --dry-run` of the tarball. Usage: node scripts/check-package.js <tarball>.
 const { execFileSync, spawnSync } = require('node:child_process');
+const { dirname, join } = require('node:path/posix');
 
 const tarball = process.argv[2];
 const files = new Set(
@@ -29,6 +30,25 @@ for (const file of files) {
 if (!/^Apache License\s+Version 2\.0/.test(execFileSync('tar', ['xzOf', tarball, 'package/LICENSE'], { encoding: 'utf8' }).trim())) {
   problems.push('LICENSE is not the Apache License 2.0');
 }
+// A host without an optional peer (`@opentelemetry/api`) type-checks the package too, also
+// without skipLibCheck: no declaration its exports reach may import one.
+const optionalPeers = Object.entries(manifest.peerDependenciesMeta ?? {}).filter(([, meta]) => meta.optional).map(([name]) => name);
+const declarationOf = (file) => execFileSync('tar', ['xzOf', tarball, `package/${file}`], { encoding: 'utf8' });
+const reached = new Set();
+const pending = targets.filter((target) => target.endsWith('.d.ts')).map((target) => target.replace(/^\.\//, ''));
+while (pending.length > 0) {
+  const file = pending.pop();
+  if (reached.has(file) || !files.has(file)) continue;
+  reached.add(file);
+  for (const [, specifier] of declarationOf(file).matchAll(/(?:from|import\()\s*['"]([^'"]+)['"]/g)) {
+    if (optionalPeers.some((peer) => specifier === peer || specifier.startsWith(`${peer}/`))) {
+      problems.push(`${file} imports the optional peer ${specifier}`);
+    } else if (specifier.startsWith('.')) {
+      const path = join(dirname(file), specifier).replace(/\.js$/, '');
+      pending.push(`${path}.d.ts`, `${path}/index.d.ts`);
+    }
+  }
+}
 if (problems.length > 0) {
   console.error(`The packed module ${tarball}:\n  ${problems.join('\n  ')}`);
   process.exit(1);
@@ -38,4 +58,6 @@ if (publish.status !== 0) {
   console.error(`npm publish --dry-run ${tarball} failed:\n${publish.stdout}${publish.stderr}`);
   process.exit(1);
 }
-console.log(`Packed file list checked (${files.size} files); npm publish --dry-run passed.`);
+console.log(
+  `Packed file list checked (${files.size} files; ${reached.size} declarations reached, none importing ${optionalPeers.join(', ') || 'an optional peer'}); npm publish --dry-run passed.`,
+);

@@ -24,6 +24,8 @@ import { boundedPostgresDriver } from './database/bounded-postgres.driver';
 import { createTokenVerifier } from './config/token-verifier.factory';
 import { HealthModule } from './health/health.module';
 import { SharingEventsLog } from './events/sharing-events.log';
+import { HostTelemetry } from './telemetry/host-telemetry';
+import { TelemetryModule } from './telemetry/telemetry.module';
 
 function dataSourceOptions(config: HostConfig): TypeOrmModuleOptions {
   const common = {
@@ -75,7 +77,7 @@ function dataSourceOptions(config: HostConfig): TypeOrmModuleOptions {
 /** The demo block-storage API: its own backups, plus the sharing module mounted beside them. */
 @Module({})
 export class AppModule {
-  static forRoot(config: HostConfig): DynamicModule {
+  static forRoot(config: HostConfig, telemetry: HostTelemetry): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -106,6 +108,7 @@ export class AppModule {
         }),
         BackupsModule,
         HealthModule,
+        TelemetryModule.forRoot(telemetry),
       ],
       providers: [SharingEventsLog],
     };

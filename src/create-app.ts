@@ -10,6 +10,7 @@ import { createHostLogger, isLoggerService, logLevelsFrom } from './http/host-lo
 import { configureHttpEdge } from './http/http-edge';
 import { createNestApp } from './http/http-adapter';
 import { requestBodyMiddleware } from './http/request-body';
+import { HostTelemetry } from './telemetry/host-telemetry';
 
 /**
  * Builds the demo host, ready to `listen`: used by `main.ts` and by the end-to-end tests, so the
@@ -22,13 +23,18 @@ export async function createApp(
   const logger = options.logger === false || isLoggerService(options.logger)
     ? options.logger
     : createHostLogger(config.edge.logFormat, options.logger ?? logLevelsFrom(config.edge.logLevel));
+  // The OpenTelemetry SDK before anything of the module is built: its instruments find it.
+  const telemetry = HostTelemetry.start(config.telemetry);
   // Express or Fastify (HTTP_ADAPTER), neither with a body parser of its own.
-  const app = await createNestApp(AppModule.forRoot(config), config, logger);
+  const app = await createNestApp(AppModule.forRoot(config, telemetry), config, logger).catch(async (error: unknown) => {
+    await telemetry.release();
+    throw error;
+  });
   const requestLog = new Logger('HTTP');
 
-  // In front of the adapter: request ID and one structured log line on every answer, unknown
-  // paths included; Host, target, path and query checked; then limits and the server's own errors.
-  configureHttpEdge(app.getHttpServer(), config.edge, requestLog);
+  // In front of the adapter: server span, request ID and one structured log line on every answer,
+  // unknown paths included; Host, target, path and query checked; then limits and the server's own errors.
+  configureHttpEdge(app.getHttpServer(), config.edge, requestLog, telemetry);
   // The body read (up to BODY_LIMIT) and parsed the same on both adapters, before any route.
   app.use(requestBodyMiddleware(config.edge.bodyLimitBytes));
   // The host's own routes and unknown paths answer in the same fault shape as the module.

@@ -3,6 +3,7 @@ import { DEMO_TOKENS } from './demo-tokens';
 import { JwtAuthConfig, KeystoneAuthConfig, parseJwtAuth, parseKeystoneAuth } from './identity.config';
 import { EdgeConfig, loadEdgeConfig } from './edge.config';
 import { SqliteDurability } from '../database/sqlite-pragmas';
+import { TelemetryConfig, loadTelemetryConfig } from './telemetry.config';
 
 export const HTTP_ADAPTERS = ['express', 'fastify'] as const;
 export type HttpAdapterName = (typeof HTTP_ADAPTERS)[number];
@@ -36,6 +37,8 @@ export interface HostConfig {
   publicAddress: { publicBaseUrl?: string; trustProxy: TrustProxy };
   /** Outbox delivery in this instance (EVENTS_DISPATCH, EVENTS_POLL_INTERVAL_MS, EVENTS_LEASE_MS). */
   events: { dispatch: boolean; pollIntervalMs: number; leaseMs: number };
+  /** Metrics at `/metrics` (METRICS_ENABLED) and traces (OTEL_*): docs/observability.md. */
+  telemetry: TelemetryConfig;
 }
 
 /** A configuration error: the host refuses to start and prints this message. */
@@ -71,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {
       pollIntervalMs: integer(env, 'EVENTS_POLL_INTERVAL_MS', 1000, 10, 3600_000),
       leaseMs: integer(env, 'EVENTS_LEASE_MS', 30_000, 100, 3600_000),
     },
+    telemetry: loadTelemetryConfig(env, production, (name, fallback) => boolean(env, name, fallback)),
   };
 }
 

@@ -21,6 +21,7 @@ import {
 } from '../../libs/backup-sharing/src';
 import { pathAndQueryOf } from '../../libs/backup-sharing/src';
 import { ANSWERED_AT_EDGE, RequestLogLine, pathOf, requestLogMiddleware } from './request-log.middleware';
+import { HostTelemetry } from '../telemetry/host-telemetry';
 
 /** What Node's HTTP server knows of a request it could not finish parsing or receiving. */
 interface ClientError extends Error {
@@ -77,11 +78,11 @@ function answerOnSocket(socket: Duplex, exception: HttpException, requestId: str
  *   close to the limit);
  * - a request Node cannot parse: 400; headers above Node's limit: 413;
  * - `CONNECT` (a proxy request): 405;
- * - before either adapter sees a request (`guardRequests`): its ID and log line, then the 400s of
- *   `requestHeadFault`, and an absolute-form target turned into its path.
+ * - before either adapter sees a request (`guardRequests`): its server span (trace ID), ID and
+ *   log line, then the 400s of `requestHeadFault`, and an absolute-form target turned into its path.
  */
-export function configureHttpEdge(server: Server, limits: { requestTimeoutMs: number }, logger: Logger): void {
-  guardRequests(server, logger);
+export function configureHttpEdge(server: Server, limits: { requestTimeoutMs: number }, logger: Logger, telemetry: HostTelemetry): void {
+  guardRequests(server, logger, telemetry);
   server.requestTimeout = limits.requestTimeoutMs;
   server.headersTimeout = limits.requestTimeoutMs;
   // Read by Node when the server starts listening (Node 18.14+), so it must be set before `listen`.
@@ -112,6 +113,8 @@ export function configureHttpEdge(server: Server, limits: { requestTimeoutMs: nu
       duration_ms: null,
       error: error.code ?? error.message,
     };
+    const traceId = telemetry.traceIdOf(request);
+    if (traceId) line.trace_id = traceId;
     logger.log(line);
   });
 
@@ -120,7 +123,10 @@ export function configureHttpEdge(server: Server, limits: { requestTimeoutMs: nu
     const status = answerOnSocket(socket, new MethodNotAllowedException('CONNECT is not served: this is not a proxy.'), requestId, {
       Allow: 'GET, HEAD, POST, DELETE',
     });
-    logger.log({ request_id: requestId, method: 'CONNECT', path: null, status, duration_ms: null } satisfies RequestLogLine);
+    const line: RequestLogLine = { request_id: requestId, method: 'CONNECT', path: null, status, duration_ms: null };
+    const traceId = telemetry.answeredOnSocket(request, status);
+    if (traceId) line.trace_id = traceId;
+    logger.log(line);
   });
 }
 
@@ -130,21 +136,23 @@ export const MALFORMED_PATH_MESSAGE = 'The request path is not valid: each "%" m
 /**
  * Runs in front of the adapter's own handler on Node's `request` event, so that Express and
  * Fastify (whose router runs before any middleware, and whose middleware skip a target that is
- * not a path) get the same requests: every request is logged and given its ID here, and those
- * `requestHeadFault` refuses never reach an adapter.
+ * not a path) get the same requests: every request gets its server span (and so its trace ID),
+ * is logged and given its ID here, and those `requestHeadFault` refuses never reach an adapter.
  */
-function guardRequests(server: Server, logger: Logger): void {
+function guardRequests(server: Server, logger: Logger, telemetry: HostTelemetry): void {
   const handlers = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
   server.removeAllListeners('request');
-  const log = requestLogMiddleware(logger);
+  const log = requestLogMiddleware(logger, (request) => telemetry.traceIdOf(request));
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    log(request, response, () => undefined);
-    const fault = requestHeadFault(request);
-    if (fault) return replyWithFault(request, response, toFault(fault));
-    // `GET http://host/path` (which a server must accept): the authority is the client's word.
-    if (request.url && request.url[0] !== '/') request.url = pathAndQueryOf(request.url);
-    if (request.url?.includes('%')) request.url = withUnreservedDecoded(request.url);
-    for (const handler of handlers) handler.call(server, request, response);
+    telemetry.serve(request, response, () => {
+      log(request, response, () => undefined);
+      const fault = requestHeadFault(request);
+      if (fault) return replyWithFault(request, response, toFault(fault));
+      // `GET http://host/path` (which a server must accept): the authority is the client's word.
+      if (request.url && request.url[0] !== '/') request.url = pathAndQueryOf(request.url);
+      if (request.url?.includes('%')) request.url = withUnreservedDecoded(request.url);
+      for (const handler of handlers) handler.call(server, request, response);
+    });
   });
 }
 

@@ -31,6 +31,8 @@ export interface RequestLogLine {
   duration_ms: number | null;
   /** The connection closed before the answer was sent in full. */
   aborted?: true;
+  /** The request's trace (W3C trace ID, the caller's `traceparent` one if it sent one). */
+  trace_id?: string;
 }
 
 export function durationSince(started: bigint): number {
@@ -39,10 +41,10 @@ export function durationSince(started: bigint): number {
 
 /**
  * Gives every request its ID and logs one structured line when its answer is done (unknown
- * paths and errors included), or when the client went away first (`aborted`). Headers are
- * never logged, so neither is a token.
+ * paths and errors included), or when the client went away first (`aborted`), with the trace ID
+ * `traceIdOf` knows for it. Headers are never logged, so neither is a token.
  */
-export function requestLogMiddleware(logger: Logger) {
+export function requestLogMiddleware(logger: Logger, traceIdOf: (request: NodeRequest) => string | undefined = () => undefined) {
   return (request: NodeRequest, response: NodeResponse, next: () => void): void => {
     const requestId = assignRequestId(request, response);
     const started = process.hrtime.bigint();
@@ -56,6 +58,8 @@ export function requestLogMiddleware(logger: Logger) {
         duration_ms: durationSince(started),
       };
       if (!response.writableFinished) line.aborted = true;
+      const traceId = traceIdOf(request);
+      if (traceId) line.trace_id = traceId;
       logger.log(line);
     });
     next();

@@ -12,8 +12,9 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { BackupNotFoundError, InvalidRequestError, ShareNotFoundError } from './backup-sharing.errors';
-import { BackupSharingService } from './backup-sharing.service';
+import { BackupSharingService, serviceBoundToSpan } from './backup-sharing.service';
 import { Caller, CurrentCaller, ProjectScopeGuard } from './auth/project-scope.guard';
+import { withinOperation } from './telemetry/operation-trace';
 import { SharingPolicy, SharingPolicyRule, enforceSharingPolicy } from './auth/sharing-policy.port';
 import { CancelBackupSharingsQuery, CancelSharingQuery } from './dto/cancel-sharing.query';
 import { ListSharingsQuery, SharingFiltersQuery } from './dto/list-sharings.query';
@@ -60,14 +61,16 @@ export class BackupSharingController {
   @HttpCode(200)
   @ApiShareBackup()
   @SharingPolicyRule('backup_sharing:create')
-  async share(@CurrentCaller() caller: Caller, @Body(validationPipe) body: ShareBackupRequest): Promise<ShareBackupResponse> {
-    const created = await this.sharings.share(
-      caller.projectId,
-      canonicalUuid(body.shared.backup_id),
-      body.shared.to_project_ids,
-      caller.requestId,
-    );
-    return { shared: created.map(toCreatedSharingView) };
+  share(@CurrentCaller() caller: Caller, @Body(validationPipe) body: ShareBackupRequest): Promise<ShareBackupResponse> {
+    return this.within(caller, async (sharings) => {
+      const created = await sharings.share(
+        caller.projectId,
+        canonicalUuid(body.shared.backup_id),
+        body.shared.to_project_ids,
+        caller.requestId,
+      );
+      return { shared: created.map(toCreatedSharingView) };
+    });
   }
 
   @Get('detail')
@@ -78,20 +81,22 @@ export class BackupSharingController {
     @Query(validationPipe) query: ListSharingsQuery,
     @Req() request: Parameters<typeof nextPageLink>[1],
   ): Promise<ListSharingsResponse> {
-    const page = query.toPage();
-    const sharings = await this.sharings.list(caller.projectId, query.toFilters(), page);
-    const response: ListSharingsResponse = { shared: sharings.map(toSharingDetailView) };
-    if (sharings.length === page.limit) {
-      response.shared_links = [{ href: nextPageLink(this.address, request, sharings[sharings.length - 1].id), rel: 'next' }];
-    }
-    return response;
+    return this.within(caller, async (service) => {
+      const page = query.toPage();
+      const sharings = await service.list(caller.projectId, query.toFilters(), page);
+      const response: ListSharingsResponse = { shared: sharings.map(toSharingDetailView) };
+      if (sharings.length === page.limit) {
+        response.shared_links = [{ href: nextPageLink(this.address, request, sharings[sharings.length - 1].id), rel: 'next' }];
+      }
+      return response;
+    });
   }
 
   @Get('count')
   @ApiCountSharings()
   @SharingPolicyRule('backup_sharing:count')
-  async count(@CurrentCaller() caller: Caller, @Query(validationPipe) query: SharingFiltersQuery): Promise<CountSharingsResponse> {
-    return { count: await this.sharings.count(caller.projectId, query.toFilters()) };
+  count(@CurrentCaller() caller: Caller, @Query(validationPipe) query: SharingFiltersQuery): Promise<CountSharingsResponse> {
+    return this.within(caller, async (sharings) => ({ count: await sharings.count(caller.projectId, query.toFilters()) }));
   }
 
   @Get(':id')
@@ -100,9 +105,11 @@ export class BackupSharingController {
   async get(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<GetSharingResponse> {
     // A malformed ID names no sharing: the same 404 as an unknown one, without a query.
     if (!isUuid(id)) throw new ShareNotFoundError(id);
-    const sharing = await this.sharings.get(caller.projectId, canonicalUuid(id));
-    await enforceSharingPolicy(this.policy, 'backup_sharing:get', { projectId: caller.projectId, sharing }, caller.identity);
-    return { shared: toSharingDetailView(sharing) };
+    return this.within(caller, async (sharings) => {
+      const sharing = await sharings.get(caller.projectId, canonicalUuid(id));
+      await enforceSharingPolicy(this.policy, 'backup_sharing:get', { projectId: caller.projectId, sharing }, caller.identity);
+      return { shared: toSharingDetailView(sharing) };
+    });
   }
 
   @Delete(':id')
@@ -113,12 +120,14 @@ export class BackupSharingController {
     if (query.is_backup_id) return this.cancelAllOfBackup(caller, typed);
     if (!isUuid(typed)) throw new ShareNotFoundError(typed);
     const id = canonicalUuid(typed);
-    // The rule is checked on the sharing (the recipient may not cancel); the service still
-    // cancels only a sharing the project owns, whatever a host's policy allows.
-    const sharing = await this.sharings.findVisible(caller.projectId, id);
-    if (!sharing) throw new ShareNotFoundError(id);
-    await enforceSharingPolicy(this.policy, 'backup_sharing:cancel', { projectId: caller.projectId, sharing }, caller.identity);
-    await this.sharings.cancel(caller.projectId, id, caller.requestId);
+    return this.within(caller, async (sharings) => {
+      // The rule is checked on the sharing (the recipient may not cancel); the service still
+      // cancels only a sharing the project owns, whatever a host's policy allows.
+      const sharing = await sharings.findVisible(caller.projectId, id);
+      if (!sharing) throw new ShareNotFoundError(id);
+      await enforceSharingPolicy(this.policy, 'backup_sharing:cancel', { projectId: caller.projectId, sharing }, caller.identity);
+      await sharings.cancel(caller.projectId, id, caller.requestId);
+    });
   }
 
   @Delete()
@@ -135,8 +144,13 @@ export class BackupSharingController {
     return this.cancelAllOfBackup(caller, query.backup_id);
   }
 
+  /** `work` on the service bound to the caller's operation span, when it records one. */
+  private within<T>(caller: Caller, work: (sharings: BackupSharingService) => Promise<T>): Promise<T> {
+    return withinOperation(caller, this.sharings, serviceBoundToSpan, work);
+  }
+
   private async cancelAllOfBackup(caller: Caller, backupId: string): Promise<void> {
     if (!isUuid(backupId)) throw new BackupNotFoundError(backupId);
-    await this.sharings.cancelAllOfBackup(caller.projectId, canonicalUuid(backupId), caller.requestId);
+    await this.within(caller, (sharings) => sharings.cancelAllOfBackup(caller.projectId, canonicalUuid(backupId), caller.requestId));
   }
 }

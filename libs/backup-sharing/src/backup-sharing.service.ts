@@ -26,6 +26,9 @@ import { EntityManager } from 'typeorm';
 import { askCatalog } from './ports/backup-catalog.call';
 import { FeatureDisabledError } from './dependency.errors';
 import { BackupSharingEventDispatcher } from './events/backup-sharing-event.dispatcher';
+import { boundToSpan, operationSpanOf } from './telemetry/operation-trace';
+import { repositoryBoundToSpan } from './persistence/backup-sharing.repository';
+import type { Span } from '@opentelemetry/api';
 
 /**
  * The rules of backup sharing. Knows nothing of HTTP: callers pass the acting project (already
@@ -63,7 +66,7 @@ export class BackupSharingService {
 
     // The catalog's answer refuses early what it can, and seeds the backup's guard the first
     // time; the rules are decided again on the guard, where the host's changes are ordered.
-    const backup = await askCatalog(() => this.catalog.findOwned(projectId, backupId));
+    const backup = await askCatalog('findOwned', () => this.catalog.findOwned(projectId, backupId), operationSpanOf(this));
     if (!backup) throw new BackupNotFoundError(backupId);
     assertShareable(backupId, backup);
 
@@ -142,7 +145,7 @@ export class BackupSharingService {
     if (!this.cancelAllEnabled) {
       throw new FeatureDisabledError('Canceling every sharing of a backup is turned off on this service; cancel each sharing by its ID.');
     }
-    if (!(await askCatalog(() => this.catalog.findOwned(projectId, backupId)))) throw new BackupNotFoundError(backupId);
+    if (!(await askCatalog('findOwned', () => this.catalog.findOwned(projectId, backupId), operationSpanOf(this)))) throw new BackupNotFoundError(backupId);
     return this.cancelEverySharing(projectId, backupId, requestId);
   }
 
@@ -215,7 +218,7 @@ export class BackupSharingService {
   /** One catalog call for the whole page, never one per row. */
   private async withBackups(rows: BackupSharingEntity[]): Promise<BackupSharingWithBackup[]> {
     if (rows.length === 0) return [];
-    const backups = await askCatalog(() => this.catalog.describe([...new Set(rows.map((row) => row.backupId))]));
+    const backups = await askCatalog('describe', () => this.catalog.describe([...new Set(rows.map((row) => row.backupId))]), operationSpanOf(this));
     return rows.map((row) => {
       // Completed in place rather than spread into a copy: a page is up to 1000 rows.
       const sharing = toSharing(row) as BackupSharingWithBackup;
@@ -223,6 +226,15 @@ export class BackupSharingService {
       return sharing;
     });
   }
+}
+
+/**
+ * The service bound to one operation's span (see `operation-trace.ts`), its repository and SQL
+ * executor with it. `span` is typed loosely so that no OpenTelemetry type reaches the public
+ * declarations (the API is an optional peer).
+ */
+export function serviceBoundToSpan(service: BackupSharingService, span: object): BackupSharingService {
+  return boundToSpan(service, span as Span, { sharings: repositoryBoundToSpan(service['sharings'], span) });
 }
 
 /** Only an available, unencrypted backup can be shared. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Identity } from './token-verifier.port';
+import { telemetry } from '../telemetry/backup-sharing.telemetry';
 
 export interface VerifiedTokenCacheOptions {
   /** Upper bound on how long a valid result is reused, even when the token lives longer. */
@@ -35,10 +36,15 @@ export class VerifiedTokenCache {
   lookup(token: string, verify: () => Promise<Identity | undefined>): Promise<Identity | undefined> {
     const key = createHash('sha256').update(token).digest('base64url');
     const entry = this.entries.get(key);
-    if (entry && entry.until > this.options.now()) return Promise.resolve(entry.identity);
+    if (entry && entry.until > this.options.now()) {
+      telemetry.tokenCacheLookup(true);
+      return Promise.resolve(entry.identity);
+    }
     if (entry) this.entries.delete(key);
 
+    // Joining a verification already on its way asks the identity service nothing more: a hit.
     const pending = this.inFlight.get(key);
+    telemetry.tokenCacheLookup(pending !== undefined);
     if (pending) return pending;
     const verification = verify()
       .then((identity) => {

@@ -7,6 +7,8 @@ import { BackupSharingEventEntity } from './backup-sharing-event.entity';
 import { BackupSharingEvent } from './backup-sharing.event';
 import { BackupSharingEvents } from './backup-sharing-events';
 import { BackupSharingOutbox } from './backup-sharing-outbox.repository';
+import { telemetry } from '../telemetry/backup-sharing.telemetry';
+import { OutboxBacklogSource } from '../telemetry/outbox-backlog';
 
 const DEFAULTS: Required<Omit<BackupSharingEventOptions, 'instanceId'>> = {
   dispatch: true,
@@ -25,7 +27,7 @@ const DEFAULTS: Required<Omit<BackupSharingEventOptions, 'instanceId'>> = {
  * at once; the poll catches everything else.
  */
 @Injectable()
-export class BackupSharingEventDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class BackupSharingEventDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown, OutboxBacklogSource {
   readonly instanceId: string;
   private readonly settings: typeof DEFAULTS;
   private readonly logger = new Logger('BackupSharingEvents');
@@ -34,6 +36,9 @@ export class BackupSharingEventDispatcher implements OnApplicationBootstrap, Bef
   private drainAgain = false;
   private running = false;
   private nextPurgeAt = 0;
+  /** The outbox as last counted for the gauges, and whether a collection read it since. */
+  private backlog: { pending: number; oldestAt: Date | null } | undefined;
+  private backlogWanted = true;
 
   constructor(
     private readonly outbox: BackupSharingOutbox,
@@ -47,11 +52,13 @@ export class BackupSharingEventDispatcher implements OnApplicationBootstrap, Bef
   onApplicationBootstrap(): void {
     if (!this.settings.dispatch) return;
     this.running = true;
+    telemetry.addOutboxSource(this);
     this.schedule(0);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
+    telemetry.removeOutboxSource(this);
     clearTimeout(this.timer);
     await this.draining;
   }
@@ -59,6 +66,14 @@ export class BackupSharingEventDispatcher implements OnApplicationBootstrap, Bef
   /** Delivers soon: called after a change commits in this process. */
   nudge(): void {
     if (this.running) this.schedule(0);
+  }
+
+  lastBacklog(): { pending: number; oldestAt: Date | null } | undefined {
+    return this.backlog;
+  }
+
+  backlogRead(): void {
+    this.backlogWanted = true;
   }
 
   /** Delivers everything that is due now, and resolves when done (used by tests and scripts). */
@@ -109,6 +124,12 @@ export class BackupSharingEventDispatcher implements OnApplicationBootstrap, Bef
       this.nextPurgeAt = Date.now() + this.settings.purgeIntervalMs;
       const purged = await this.outbox.purgeDelivered(new Date(Date.now() - this.settings.retentionMs));
       if (purged > 0) this.logger.log(`Purged ${purged} delivered event(s).`);
+    }
+    // The gauges' count is taken here, after a round, and only when a collection read the last
+    // one: a scrape never runs a query of its own, and no metrics reader means no count at all.
+    if (this.backlogWanted && telemetry.metricsEnabled) {
+      this.backlogWanted = false;
+      this.backlog = await this.outbox.backlog();
     }
   }
 

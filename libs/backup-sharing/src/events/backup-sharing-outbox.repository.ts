@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { ConcurrentChangeError } from '../backup-sharing.errors';
 import { inTransaction, supportsRowLocks } from '../persistence/transaction';
 import { isWriteConflict, retryWriteConflicts } from '../persistence/write-conflict.retry';
@@ -78,6 +78,18 @@ export class BackupSharingOutbox {
       .set({ claimedUntil: retryAt })
       .where('seq = :seq AND claimed_by = :instanceId', { seq, instanceId })
       .execute();
+  }
+
+  /**
+   * How many events are undelivered, and when the oldest of them occurred: two reads of the
+   * (delivered_at, seq) index, for the outbox gauges.
+   */
+  async backlog(): Promise<{ pending: number; oldestAt: Date | null }> {
+    const events = this.dataSource.getRepository(BackupSharingEventEntity);
+    const pending = await events.count({ where: { deliveredAt: IsNull() } });
+    if (pending === 0) return { pending, oldestAt: null };
+    const oldest = await events.findOne({ select: { seq: true, occurredAt: true }, where: { deliveredAt: IsNull() }, order: { seq: 'ASC' } });
+    return { pending, oldestAt: oldest?.occurredAt ?? null };
   }
 
   /** Deletes events delivered before `before`; returns how many. */

@@ -7,6 +7,8 @@ import { SqlExecutor, SqlRunner } from './sql-executor';
 import { BACKUP_SHARING_CANCELED, BACKUP_SHARING_CREATED, BackupSharingEventType } from '../events/backup-sharing.event';
 import { SqlDialect, sqlDialectOf } from './sql-dialect';
 import { EVENT_COLUMNS, SHARING_COLUMNS, SharingRecord, insertSharings, placeholders, toSharingEntity } from './sharing.sql';
+import { boundToSpan } from '../telemetry/operation-trace';
+import type { Span } from '@opentelemetry/api';
 
 export const SORT_KEYS = ['created_at', 'updated_at', 'id', 'name', 'status', 'size'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -326,6 +328,11 @@ export class BackupSharingRepository {
     }
     return { where, params };
   }
+}
+
+/** The repository bound to one operation's span (`operation-trace.ts`): its statements are that span's children. */
+export function repositoryBoundToSpan(repository: BackupSharingRepository, span: object): BackupSharingRepository {
+  return boundToSpan(repository, span as Span, { sql: boundToSpan(repository['sql'], span as Span) });
 }
 
 /** The side of the sharing the caller's project is on. */

@@ -125,13 +125,15 @@ export function translateDatabaseError(error: unknown): unknown {
  * without a try/catch in every method.
  */
 export function withDatabaseErrorsTranslated<T extends object>(target: T): T {
-  return new Proxy(target, {
+  const proxy: T = new Proxy(target, {
     get(object, property, receiver) {
       const value = Reflect.get(object, property, receiver);
       if (typeof value !== 'function') return value;
       return function translated(this: unknown, ...args: unknown[]) {
         try {
-          const result = value.apply(this === receiver ? object : this, args);
+          // Called on the proxy: on the target itself. Called on an object made from the proxy
+          // (a view bound to an operation's span, `operation-trace.ts`): on that object.
+          const result = value.apply(this === proxy ? object : this, args);
           return isPromise(result)
             ? result.catch((error: unknown) => {
                 throw translateDatabaseError(error);
@@ -143,6 +145,7 @@ export function withDatabaseErrorsTranslated<T extends object>(target: T): T {
       };
     },
   });
+  return proxy;
 }
 
 function isPromise(value: unknown): value is Promise<unknown> {

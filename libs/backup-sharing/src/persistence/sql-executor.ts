@@ -2,6 +2,8 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { SqlDialect, isMysql, isPostgres, sqlDialectOf } from './sql-dialect';
 import { inTransaction } from './transaction';
 import { retryWriteConflicts } from './write-conflict.retry';
+import { SqlBatch, telemetry } from '../telemetry/backup-sharing.telemetry';
+import { operationSpanOf } from '../telemetry/operation-trace';
 
 /** Runs the repository's statements: rows of a SELECT, or the rows an INSERT/UPDATE changed. */
 export interface SqlRunner {
@@ -53,6 +55,30 @@ const galeraOf = new WeakMap<DataSource, Promise<boolean>>();
 const causalConnections = new WeakSet<object>();
 const CAUSAL_READS = 'SET SESSION wsrep_sync_wait = 1';
 
+/** `db.system.name` of a data source, as OpenTelemetry's semantic conventions spell it. */
+function dbSystemOf(dataSource: DataSource): string {
+  const type = dataSource.options.type;
+  if (type === 'postgres') return 'postgresql';
+  if (type === 'better-sqlite3' || type === 'sqljs' || type === 'capacitor') return 'sqlite';
+  return type;
+}
+
+/** A transaction's runner that counts its statements on the batch (one more attempt each time it is made). */
+function counted(runner: SqlRunner, batch: SqlBatch | undefined): SqlRunner {
+  if (!batch) return runner;
+  batch.attempts++;
+  return {
+    select: (sql, params) => {
+      batch.count(sql);
+      return runner.select(sql, params);
+    },
+    change: (sql, params) => {
+      batch.count(sql);
+      return runner.change(sql, params);
+    },
+  };
+}
+
 /** The rows an INSERT/UPDATE changed, from any driver's result. */
 function affected(result: unknown): number {
   const header = result as { affectedRows?: number; affected?: number; rowCount?: number | null } | undefined;
@@ -87,12 +113,15 @@ function affected(result: unknown): number {
 export class SqlExecutor implements SqlRunner {
   private readonly mode: 'mysql' | 'postgres' | 'better-sqlite3' | 'typeorm';
   private readonly dialect: SqlDialect;
+  /** `db.system.name` of the statements' spans. */
+  private readonly system: string;
   private statements = new Map<string, SqliteStatement>();
   private statementsOf: SqliteDatabase | undefined;
 
   constructor(private readonly dataSource: DataSource) {
     const subscribed = dataSource.subscribers.length > 0;
     this.dialect = sqlDialectOf(dataSource);
+    this.system = dbSystemOf(dataSource);
     this.mode = subscribed
       ? 'typeorm'
       : isMysql(dataSource)
@@ -104,14 +133,23 @@ export class SqlExecutor implements SqlRunner {
             : 'typeorm';
   }
 
-  async select<T>(sql: string, params: unknown[]): Promise<T[]> {
+  /** One statement outside a transaction (a span of its own under a recording operation). */
+  select<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return telemetry.sqlStatement(this.system, sql, () => this.selectNow<T>(sql, params), operationSpanOf(this));
+  }
+
+  change(sql: string, params: unknown[]): Promise<number> {
+    return telemetry.sqlStatement(this.system, sql, () => this.changeNow(sql, params), operationSpanOf(this));
+  }
+
+  private async selectNow<T>(sql: string, params: unknown[]): Promise<T[]> {
     if (this.mode === 'mysql') return (await this.withConnection((connection) => this.run(connection, sql, params))) as T[];
     if (this.mode === 'postgres') return (await this.withPgClient((client) => this.runPg(client, sql, params))).rows as T[];
     if (this.mode === 'better-sqlite3') return this.runSqlite(sql, params) as T[];
     return this.dataSource.query(this.dialect.statement(sql), params);
   }
 
-  async change(sql: string, params: unknown[]): Promise<number> {
+  private async changeNow(sql: string, params: unknown[]): Promise<number> {
     if (this.mode === 'mysql') return affected(await this.withConnection((connection) => this.run(connection, sql, params)));
     if (this.mode === 'postgres') return affected(await this.withPgClient((client) => this.runPg(client, sql, params)));
     if (this.mode === 'better-sqlite3') return (this.runSqlite(sql, params) as { changes: number }).changes;
@@ -125,11 +163,28 @@ export class SqlExecutor implements SqlRunner {
 
   /**
    * Runs `work` in a transaction (READ COMMITTED on MySQL and PostgreSQL; one after another on SQLite), again
-   * from the start when it loses a write conflict, a bounded number of times, then 409.
+   * from the start when it loses a write conflict, a bounded number of times, then 409. One span
+   * for all of it, with the kinds and number of its statements.
    */
   transaction<T>(work: (runner: SqlRunner) => Promise<T>): Promise<T> {
+    return telemetry.sqlTransaction(this.system, (batch) => this.transactionOf((runner) => work(counted(runner, batch))), operationSpanOf(this));
+  }
+
+  /**
+   * As `transaction`, on a TypeORM query runner whose entity manager `work` also gets: for a
+   * host's own writes that must commit or fail with the module's, in one transaction.
+   */
+  withManager<T>(work: (runner: SqlRunner, manager: EntityManager) => Promise<T>): Promise<T> {
+    return telemetry.sqlTransaction(
+      this.system,
+      (batch) => this.managerTransaction((runner, manager) => work(counted(runner, batch), manager)),
+      operationSpanOf(this),
+    );
+  }
+
+  private transactionOf<T>(work: (runner: SqlRunner) => Promise<T>): Promise<T> {
     if (this.mode === 'postgres') return retryWriteConflicts(() => this.pgTransaction(work));
-    if (this.mode !== 'mysql') return this.withManager((runner) => work(runner));
+    if (this.mode !== 'mysql') return this.managerTransaction((runner) => work(runner));
     return retryWriteConflicts(() =>
       this.withConnection((connection) =>
         committed(
@@ -146,11 +201,7 @@ export class SqlExecutor implements SqlRunner {
     );
   }
 
-  /**
-   * As `transaction`, on a TypeORM query runner whose entity manager `work` also gets: for a
-   * host's own writes that must commit or fail with the module's, in one transaction.
-   */
-  withManager<T>(work: (runner: SqlRunner, manager: EntityManager) => Promise<T>): Promise<T> {
+  private managerTransaction<T>(work: (runner: SqlRunner, manager: EntityManager) => Promise<T>): Promise<T> {
     return retryWriteConflicts(() =>
       inTransaction(this.dataSource, async (manager) => {
         await this.readCausally(manager.queryRunner!);

@@ -1,4 +1,5 @@
 import { ConcurrentChangeError } from '../backup-sharing.errors';
+import { telemetry } from '../telemetry/backup-sharing.telemetry';
 
 // Two transactions that change the same rows at the same moment are a normal outcome of
 // concurrency, not a failure: InnoDB picks a deadlock victim (1213), a MariaDB Galera cluster
@@ -51,6 +52,7 @@ export async function retryWriteConflicts<T>(
     } catch (error) {
       if (!isWriteConflict(error)) throw error;
       if (run >= policy.attempts) throw new ConcurrentChangeError(error);
+      telemetry.writeConflictRetry();
       await pause(Math.random() * Math.min(policy.baseDelayMs * 2 ** (run - 1), policy.maxDelayMs));
     }
   }
