@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// npm run bench [-- --quick] [--db mysql,sqlite,postgres] [--only get,list,...] [--servers fastify,express,baseline] [--name latest]
+// npm run bench [-- --quick] [--db mysql,sqlite,postgres] [--only get,list,...] [--servers fastify,express,baseline] [--rounds 3] [--name latest]
 // npm run bench -- --otel [...]: the host with metrics and tracing on versus off instead (bench/otel.js).
 //
 // Requests per second, p50/p99 latency and peak RSS of get, list (page of 100), count, share and
@@ -37,6 +37,10 @@ const settings = {
   seconds: Number(option('duration', quick ? 3 : 10)),
   soakRequests: Number(option('soak', quick ? 10_000 : 100_000)),
   soakAdapters: option('soak-adapters', quick ? 'fastify' : 'fastify,express').split(',').filter(Boolean),
+  // Each server is measured this many times, the servers' order turning every round; the report
+  // gives each figure's median. One run of a server swings by a third on a machine whose two cores
+  // the load generator and the database share: a ratio from one round is not a verdict.
+  rounds: Number(option('rounds', quick ? 1 : 3)),
   name: option('name', 'latest'),
 };
 // Sharings a cancel run may consume: more than the fastest server cancels in the time given.
@@ -75,6 +79,25 @@ async function measureServer(kind, database) {
   return results;
 }
 
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** One row of the rounds of a server and operation: medians, the peak RSS, every round's req/s. */
+function medianOf(runs) {
+  if (runs.length === 1) return runs[0];
+  const row = { ...runs[0] };
+  for (const field of ['rps', 'p50_ms', 'p99_ms', 'cpu_us', 'requests']) row[field] = Math.round(median(runs.map((run) => run[field])) * 10) / 10;
+  for (const field of ['non_2xx', 'errors']) row[field] = runs.reduce((sum, run) => sum + (run[field] ?? 0), 0);
+  row.rss_mb = Math.max(...runs.map((run) => run.rss_mb));
+  row.rounds_rps = runs.map((run) => run.rps);
+  const notes = runs.map((run) => run.note).filter(Boolean);
+  if (notes.length > 0) row.note = notes[0];
+  return row;
+}
+
 async function main() {
   const started = Date.now();
   const load = os.loadavg();
@@ -90,9 +113,23 @@ async function main() {
     const database = await openBenchDatabase(kind, `bench_throughput_${process.pid}`);
     try {
       await seed(database, 0);
+      const rounds = new Map();
+      for (let round = 0; round < settings.rounds; round++) {
+        if (settings.rounds > 1) console.log(`  round ${round + 1} of ${settings.rounds}`);
+        const order = round % 2 === 0 ? settings.servers : [...settings.servers].reverse();
+        for (const server of order) {
+          const results = await measureServer(server, database);
+          for (const [scenario, result] of Object.entries(results)) {
+            const key = `${server} ${scenario}`;
+            rounds.set(key, [...(rounds.get(key) ?? []), { scenario, server, db: DB_LABEL[kind], ...result }]);
+          }
+        }
+      }
       for (const server of settings.servers) {
-        const results = await measureServer(server, database);
-        for (const [scenario, result] of Object.entries(results)) measured.push({ scenario, server, db: DB_LABEL[kind], ...result });
+        for (const scenario of settings.operations) {
+          const runs = rounds.get(`${server} ${scenario}`);
+          if (runs) measured.push(medianOf(runs));
+        }
       }
     } finally {
       await database.drop();
@@ -125,6 +162,7 @@ async function main() {
     warmup_seconds: settings.warmupSeconds,
     server_warmup_seconds: settings.serverWarmupSeconds,
     connections: settings.connections,
+    rounds: settings.rounds,
     duration_s: Math.round((Date.now() - started) / 1000),
   };
   writeReports(join(ROOT, 'bench/results'), measured, memory, environment, settings.name);
