@@ -16,10 +16,7 @@ const { startServer } = require('./lib/processes');
 const { drive, figures } = require('./lib/load');
 const { SCENARIOS, seed, reseed } = require('./lib/scenarios');
 
-function option(name, fallback) {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-}
+const { option } = require('./lib/cli');
 const seconds = Number(option('duration', 5));
 const connections = Number(option('connections', 10));
 const OPERATIONS = ['share', 'cancel', 'get'];

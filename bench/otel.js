@@ -23,10 +23,7 @@ const { startServer } = require('./lib/processes');
 const { drive, figures } = require('./lib/load');
 const { SCENARIOS, seed, reseed } = require('./lib/scenarios');
 
-function option(name, fallback) {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-}
+const { option, median } = require('./lib/cli');
 const quick = process.argv.includes('--quick');
 const settings = {
   databases: option('db', 'mysql').split(','),
@@ -99,12 +96,6 @@ async function measure(kind, database, mode, sink) {
   }
   return results;
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 async function main() {
   const started = Date.now();

@@ -19,10 +19,7 @@ const { SCENARIOS, SHARE_CAPACITY, seed, reseed } = require('./lib/scenarios');
 const { writeReports } = require('./lib/report');
 const { memorySoak } = require('./lib/memory-soak');
 
-function option(name, fallback) {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-}
+const { option, median } = require('./lib/cli');
 const quick = process.argv.includes('--quick');
 const settings = {
   quick,
@@ -78,12 +75,6 @@ async function measureServer(kind, database) {
   }
   return results;
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 /** One row of the rounds of a server and operation: medians, the peak RSS, every round's req/s. */
 function medianOf(runs) {
