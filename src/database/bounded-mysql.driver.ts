@@ -1,4 +1,5 @@
 import * as mysql2 from 'mysql2';
+import { driverDeadlines } from './deadlines';
 
 /** The time limits the host puts on its MySQL pool (0 turns one off). */
 export interface MysqlLimits {
@@ -59,14 +60,14 @@ function withDeadline(connection: PoolConnection, deadlineMs: number): void {
     if (index < 0) return query(...args);
     const callback = args[index] as Callback;
     let settled = false;
-    const timer = setTimeout(() => {
+    const disarm = driverDeadlines.arm(deadlineMs, () => {
       settled = true;
       connection.destroy();
       connection.stream?.destroy?.();
       callback(codedError(`The database did not answer within ${deadlineMs} ms.`, 'QUERY_DEADLINE_EXCEEDED'));
-    }, deadlineMs);
+    });
     args[index] = (error: Error | null, ...results: unknown[]) => {
-      clearTimeout(timer);
+      disarm();
       if (!settled) callback(error, ...results);
     };
     return query(...args);
@@ -96,15 +97,15 @@ function boundedPool(pool: Pool, limits: MysqlLimits): Pool {
   const getConnection = pool.getConnection.bind(pool);
   pool.getConnection = (callback: (error: Error | null, connection?: PoolConnection) => void) => {
     let answered = false;
-    const timer =
+    const disarm =
       limits.acquireTimeoutMs > 0
-        ? setTimeout(() => {
+        ? driverDeadlines.arm(limits.acquireTimeoutMs, () => {
             answered = true;
             callback(codedError(`No database connection within ${limits.acquireTimeoutMs} ms.`, 'POOL_ACQUIRE_TIMEOUT'));
-          }, limits.acquireTimeoutMs)
+          })
         : undefined;
     const answer = (error: Error | null, connection?: PoolConnection) => {
-      clearTimeout(timer);
+      disarm?.();
       if (!answered) callback(error, connection);
       else connection?.release();
     };

@@ -1,5 +1,6 @@
 import * as pg from 'pg';
 import { DEADLINE_GRACE_MS } from './bounded-mysql.driver';
+import { driverDeadlines } from './deadlines';
 
 /** The time limit the host puts on its PostgreSQL statements (0 turns it off). */
 export interface PostgresLimits {
@@ -26,28 +27,28 @@ function clientWithDeadline(deadlineMs: number): typeof pg.Client {
       const submittable = typeof (args[0] as { submit?: unknown } | null)?.submit === 'function';
       if (submittable) return query.apply(this, args) as never;
       let expired = false;
-      const timer = setTimeout(() => {
+      const disarm = driverDeadlines.arm(deadlineMs, () => {
         expired = true;
         (this as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
-      }, deadlineMs);
+      });
       const failure = (error: Error) =>
         expired ? Object.assign(codedError(`The database did not answer within ${deadlineMs} ms.`, 'QUERY_DEADLINE_EXCEEDED'), { cause: error }) : error;
       const index = args.findIndex((arg) => typeof arg === 'function');
       if (index >= 0) {
         const callback = args[index] as Callback;
         args[index] = (error: Error | null, result?: unknown) => {
-          clearTimeout(timer);
+          disarm();
           callback(error ? failure(error) : null, result);
         };
         return query.apply(this, args) as never;
       }
       return (query.apply(this, args) as Promise<unknown>).then(
         (result) => {
-          clearTimeout(timer);
+          disarm();
           return result;
         },
         (error: Error) => {
-          clearTimeout(timer);
+          disarm();
           throw failure(error);
         },
       ) as never;

@@ -26,10 +26,9 @@ import {
   Sampler,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
-import { randomUUID } from 'node:crypto';
 import { IncomingMessage, METHODS, ServerResponse } from 'node:http';
 import { TelemetryConfig } from '../config/telemetry.config';
-import { PooledIdGenerator, RequestTracePropagator, hexOfUuid } from './request-trace';
+import { PooledIdGenerator, RequestTracePropagator, randomHex } from './request-trace';
 
 const SCOPE = 'block-storage-api';
 /** The server span of a request, on the raw request: for its log line's trace ID. */
@@ -52,7 +51,7 @@ function callerTraceId(request: IncomingMessage): string | undefined {
 
 /** A new random trace ID (W3C: 32 lower-case hex digits, not all zero). */
 function newTraceId(): string {
-  return hexOfUuid(randomUUID());
+  return randomHex(16);
 }
 
 /** What the process installed, shared by every host it runs (tests run several), until the last closes. */
@@ -152,7 +151,7 @@ export class HostTelemetry {
   private readonly tracer: Tracer | undefined;
   private readonly requestDuration: Histogram | undefined;
   private readonly spanOptions = new Map<string, SpanOptions>();
-  private readonly metricAttributes = new Map<string, Attributes>();
+  private readonly metricAttributes = new Map<string, Map<number, Attributes>>();
   private readonly serializer = new PrometheusSerializer();
   /** Whether this host holds a share of the process's installation (until `release`). */
   private joined: boolean;
@@ -219,8 +218,10 @@ export class HostTelemetry {
         span.end();
       }
     });
-    // Active too, for a context manager a preloaded SDK may have installed.
-    context.with(active, serve);
+    // Active too, for a context manager a preloaded SDK may have installed. Without a tracer the
+    // context would be the root one, which is what an untraced request runs in anyway.
+    if (span) context.with(active, serve);
+    else serve();
   }
 
   /**
@@ -266,12 +267,10 @@ export class HostTelemetry {
   }
 
   private attributesOf(method: string, status: number): Attributes {
-    const key = `${method} ${status}`;
-    let attributes = this.metricAttributes.get(key);
-    if (!attributes) {
-      attributes = Object.freeze({ 'http.request.method': method, 'http.response.status_code': status });
-      this.metricAttributes.set(key, attributes);
-    }
+    let byStatus = this.metricAttributes.get(method);
+    if (!byStatus) this.metricAttributes.set(method, (byStatus = new Map()));
+    let attributes = byStatus.get(status);
+    if (!attributes) byStatus.set(status, (attributes = Object.freeze({ 'http.request.method': method, 'http.response.status_code': status })));
     return attributes;
   }
 }
