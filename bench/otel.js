@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// npm run bench:otel [-- --quick] [--db mysql] [--servers fastify] [--only get,list,...] [--modes off,metrics,on] [--rounds 3] [--name otel]
+// npm run bench:otel [-- --quick] [--db mysql] [--servers fastify] [--only get,list,...] [--modes off,metrics,on] [--slices 6] [--slice 2] [--name otel]
 // (also: npm run bench -- --otel ...)
 //
 // The demo host with its metrics and tracing on versus off, side by side, on the same database:
@@ -9,10 +9,10 @@
 // - on:      metrics as above, and spans exported over OTLP/HTTP to a sink in this process
 //   (OTEL_EXPORTER_OTLP_ENDPOINT), sampled as the host samples by default (parentbased_traceidratio,
 //   OTEL_TRACES_SAMPLER_ARG 0.05) unless --sampler-arg says.
-// The modes run in an order that turns each round (off, metrics, on; then on, metrics, off; ...)
-// for --rounds rounds, each a fresh host process after a warm-up, so that a machine whose load
-// drifts favours none. Reports the median requests per second and server CPU per request of each
-// operation and mode, against off. Writes bench/results/<name>.json and <name>.md.
+// A host in each mode runs at once on one database; each operation is measured in short slices
+// that take the modes in turn, the order turning every slice (`bench/lib/side-by-side.js`), so
+// that the drift of a shared machine's speed favours none. Reports the median requests per second
+// and the server CPU per request of each operation and mode, against off. Writes bench/results/<name>.json and <name>.md.
 const { execFileSync } = require('node:child_process');
 const { writeFileSync } = require('node:fs');
 const { createServer } = require('node:http');
@@ -20,8 +20,8 @@ const os = require('node:os');
 const { join } = require('node:path');
 const { openBenchDatabase, ROOT } = require('./lib/database');
 const { startServer } = require('./lib/processes');
-const { drive, figures } = require('./lib/load');
-const { SCENARIOS, seed, reseed } = require('./lib/scenarios');
+const { measureSideBySide } = require('./lib/side-by-side');
+const { seed, reseed } = require('./lib/scenarios');
 
 const { option, median } = require('./lib/cli');
 const quick = process.argv.includes('--quick');
@@ -29,15 +29,18 @@ const settings = {
   databases: option('db', 'mysql').split(','),
   servers: option('servers', 'fastify').split(','),
   operations: option('only', 'get,list,count,share,cancel').split(','),
-  rounds: Number(option('rounds', quick ? 2 : 3)),
   connections: Number(option('connections', 10)),
-  warmupSeconds: Number(option('warmup', quick ? 1 : 3)),
-  seconds: Number(option('duration', quick ? 3 : 8)),
+  serverWarmupSeconds: Number(option('server-warmup', quick ? 2 : 3)),
+  warmupSeconds: Number(option('warmup', quick ? 1 : 2)),
+  // Each operation is measured in slices of this many seconds, the modes taking turns.
+  sliceSeconds: Number(option('slice', quick ? 1 : 2)),
+  slices: Number(option('slices', quick ? 3 : 6)),
   samplerArg: option('sampler-arg', undefined),
   modes: option('modes', 'off,metrics,on').split(','),
   name: option('name', 'otel'),
 };
-const cancelStock = Math.ceil(5000 * (settings.warmupSeconds * 2 + settings.seconds));
+const cancelStock =
+  settings.modes.length * Math.ceil(2500 * (settings.warmupSeconds + settings.slices * settings.sliceSeconds) + 1000 * settings.serverWarmupSeconds);
 const DB_LABEL = { mysql: 'mariadb', sqlite: 'sqlite', postgres: 'postgres' };
 
 /** An OTLP/HTTP receiver that counts what it is sent and throws it away, as a collector's queue would take it. */
@@ -66,42 +69,39 @@ function modeEnv(mode, sink) {
   };
 }
 
-/** One host process in one mode: every operation warmed up, then measured. */
-async function measure(kind, database, mode, sink) {
+/** A host process in each mode on one database, side by side (`bench/lib/side-by-side.js`). */
+async function measureModes(kind, database, sink) {
   await reseed(database, settings.operations.includes('cancel') ? cancelStock : 0);
-  const server = await startServer(kind, database.url, { env: modeEnv(mode, sink) });
-  // Prometheus's default-ish scrape, while the load runs.
-  const scraper = mode !== 'off' ? setInterval(() => fetch(`${server.url}/metrics`).then((r) => r.text()).catch(() => undefined), 5000) : undefined;
-  const counter = {};
-  const results = {};
+  const servers = [];
+  const scrapers = [];
   try {
-    const options = { connections: settings.connections };
-    await drive(server.url, SCENARIOS, settings.operations, counter, { ...options, duration: settings.warmupSeconds });
-    for (const operation of settings.operations) {
-      await drive(server.url, SCENARIOS, [operation], counter, { ...options, duration: settings.warmupSeconds });
-      const cpuBefore = server.cpuMs();
-      const result = figures(await drive(server.url, SCENARIOS, [operation], counter, { ...options, duration: settings.seconds }));
-      result.cpu_us = Math.round(((server.cpuMs() - cpuBefore) * 1000) / Math.max(1, result.requests));
-      results[operation] = result;
+    for (const mode of settings.modes) {
+      const server = await startServer(kind, database.url, { env: modeEnv(mode, sink) });
+      servers.push({ label: mode, server });
+      // Prometheus's default-ish scrape, while the load runs.
+      if (mode !== 'off') scrapers.push(setInterval(() => fetch(`${server.url}/metrics`).then((r) => r.text()).catch(() => undefined), 5000));
+    }
+    const rows = await measureSideBySide(servers, settings.operations, settings, (mode, operation, result) => {
       const flag = result.non_2xx || result.errors ? `  (!) ${result.non_2xx} non-2xx, ${result.errors} errors` : '';
-      console.log(`  ${kind.padEnd(8)} ${DB_LABEL[database.kind].padEnd(7)} ${mode.padEnd(3)} ${operation.padEnd(6)} ${String(result.rps).padStart(8)} req/s  p99 ${result.p99_ms} ms  cpu ${result.cpu_us} us/req${flag}`);
-    }
-    if (mode !== 'off') {
+      console.log(`  ${kind.padEnd(8)} ${DB_LABEL[database.kind].padEnd(7)} ${mode.padEnd(7)} ${operation.padEnd(6)} ${String(result.rps).padStart(8)} req/s  p99 ${result.p99_ms} ms${flag}`);
+    });
+    for (const { label, server } of servers) {
+      if (label === 'off') continue;
       const text = await (await fetch(`${server.url}/metrics`)).text();
-      if (!/^backup_sharing_requests_total\{/m.test(text)) throw new Error(`"${mode}" host: /metrics shows no backup_sharing_requests_total`);
+      if (!/^backup_sharing_requests_total\{/m.test(text)) throw new Error(`"${label}" host: /metrics shows no backup_sharing_requests_total`);
     }
+    return rows;
   } finally {
-    clearInterval(scraper);
-    await server.stop();
+    scrapers.forEach(clearInterval);
+    await Promise.all(servers.map(({ server }) => server.stop()));
   }
-  return results;
 }
 
 async function main() {
   const started = Date.now();
   const loadStart = os.loadavg();
   console.log(
-    `bench:otel: ${settings.rounds} rounds of ${settings.modes.join(', ')} (the order turning each round), ${settings.seconds} s per operation after ${settings.warmupSeconds} s warm-up, ` +
+    `bench:otel: ${settings.modes.join(', ')} side by side, ${settings.slices} slices of ${settings.sliceSeconds} s per operation and mode after ${settings.warmupSeconds} s warm-up, ` +
       `${settings.connections} connections; load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}`,
   );
   if (!process.argv.includes('--no-build')) {
@@ -115,11 +115,9 @@ async function main() {
       try {
         await seed(database, 0);
         for (const server of settings.servers) {
-          for (let round = 0; round < settings.rounds; round++) {
-            for (const mode of round % 2 === 0 ? settings.modes : [...settings.modes].reverse()) {
-              const results = await measure(server, database, mode, sink);
-              for (const [operation, result] of Object.entries(results)) runs.push({ db: DB_LABEL[kind], server, mode, round, operation, ...result });
-            }
+          const rows = await measureModes(server, database, sink);
+          for (const [mode, operations] of Object.entries(rows)) {
+            for (const [operation, result] of Object.entries(operations)) runs.push({ db: DB_LABEL[kind], server, mode, operation, ...result });
           }
         }
       } finally {
@@ -156,8 +154,8 @@ async function main() {
     cpus: os.cpus().length,
     load_average_start: loadStart,
     load_average_end: os.loadavg(),
-    rounds: settings.rounds,
-    seconds_per_operation: settings.seconds,
+    slices: settings.slices,
+    slice_seconds: settings.sliceSeconds,
     warmup_seconds: settings.warmupSeconds,
     connections: settings.connections,
     sampler_arg: settings.samplerArg ?? 'host default (0.05)',
@@ -180,7 +178,7 @@ async function main() {
     join(resultsDir, `${settings.name}.md`),
     `# Metrics and tracing on versus off\n\n\`npm run bench:otel\`, ${environment.date}, Node ${environment.node}, ${environment.cpus} CPUs, ` +
       `load average ${loadStart.map((l) => l.toFixed(2)).join(' ')} at the start and ${environment.load_average_end.map((l) => l.toFixed(2)).join(' ')} at the end; ` +
-      `medians of ${settings.rounds} alternating rounds of ${settings.seconds} s per operation. "metrics": /metrics scraped every 5 s, no span exporter; "on": the same, and spans sampled ` +
+      `the modes side by side, medians of ${settings.slices} slices of ${settings.sliceSeconds} s per operation and mode, taken in turn. "metrics": /metrics scraped every 5 s, no span exporter; "on": the same, and spans sampled ` +
       `(${environment.sampler_arg}) and exported over OTLP/HTTP (${sink.requests} exports, ${sink.bytes} bytes).\n\n${table}\n`,
   );
   console.log(`\n${table}\n\nbench:otel: done in ${environment.duration_s} s; load average now ${environment.load_average_end.map((l) => l.toFixed(2)).join(' ')}; results in bench/results/${settings.name}.{json,md}`);

@@ -84,7 +84,7 @@ const WORK = [
     'transaction reading its backup, writing the backup\'s guard row, updating the sharing and writing its event row with `INSERT ... SELECT` ' +
     '(8 statements on MariaDB).',
   '',
-  'Each server runs alone, on a freshly seeded schema; requests go through autocannon on loopback; the load generator and the database share ' +
+  'The servers run at once on one freshly seeded schema, one of them under load at a time; requests go through autocannon on loopback; the load generator and the database share ' +
     'the same cores.',
   '',
 ];
@@ -96,7 +96,7 @@ function markdown(rows, memory, environment) {
     `${environment.date}, ${environment.mode} run: ${environment.seconds_per_operation} s per operation after ${environment.warmup_seconds} s of warm-up ` +
       `(and ${environment.server_warmup_seconds} s of every operation in turn when a server starts), ` +
       `${environment.connections} connections, loopback; ` +
-      `${(environment.rounds ?? 1) > 1 ? `medians of ${environment.rounds} rounds, the servers' order turning each round; ` : ''}` +
+      `${environment.slices ? `medians of ${environment.slices} slices of ${environment.slice_seconds} s, the servers taking turns, the order turning every slice; ` : ''}` +
       `Node ${environment.node}, ${environment.cpus} × ${environment.cpu_model}. ` +
       `Load average ${environment.load_average_start.map((l) => l.toFixed(2)).join(' / ')} at the start, ` +
       `${environment.load_average_end.map((l) => l.toFixed(2)).join(' / ')} at the end (1 / 5 / 15 min).`,
