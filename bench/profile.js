@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 'use strict';
-// npm run bench:profile -- [fastify|express|baseline] [get|list|count|share|cancel] [seconds] [mysql|postgres|sqlite]
+// npm run bench:profile -- [fastify|express|baseline] [get|list|count|share|cancel] [seconds] [mysql|postgres|sqlite] [NAME=value ...]
 //
 // Runs one server under load with `node --cpu-prof`, then prints where its CPU went per answer:
 // self time by package (node_modules/<package>, the build's folders, Node's internals) and the
-// heaviest functions. The .cpuprofile stays in the system's temporary folder for Chrome DevTools.
+// heaviest functions; NAME=value pairs are the server's environment too (METRICS_ENABLED=true).
+// The .cpuprofile stays in the system's temporary folder for Chrome DevTools.
 // Times include the server's start-up, spread over the answers; run for 10 s or more.
 const { readFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -37,13 +38,14 @@ const functionOf = ({ url, functionName, lineNumber }) =>
   `${functionName || '(anonymous)'} ${url.replace(/.*node_modules\//, '').replace(/.*\/dist\//, 'dist/')}:${lineNumber + 1}`;
 
 async function main() {
-  const [kind = 'fastify', operation = 'get', seconds = '10', db = 'mysql'] = process.argv.slice(2);
+  const [kind = 'fastify', operation = 'get', seconds = '10', db = 'mysql', ...pairs] = process.argv.slice(2);
+  const env = Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
   const database = await openBenchDatabase(db, `bench_profile_${process.pid}`);
   const name = `${kind}-${operation}-${process.pid}.cpuprofile`;
   try {
     await seed(database, 60_000);
     process.env.BENCH_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${tmpdir()} --cpu-prof-name=${name}`;
-    const server = await startServer(kind, database.url);
+    const server = await startServer(kind, database.url, { env });
     const counter = {};
     let answers = 0;
     try {
