@@ -2,7 +2,7 @@ import { ArgumentMetadata, Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { ValidationArguments, getMetadataStorage } from 'class-validator';
 import { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
-import { DepthLimitedValidationPipe, MAX_BODY_DEPTH } from './depth-limited-validation.pipe';
+import { DepthLimitedValidationPipe, MAX_BODY_DEPTH, everyObjectIn } from './depth-limited-validation.pipe';
 
 /** Whether an instance passes its class's rules; `undefined` when only class-validator can tell. */
 type CompiledCheck = (entity: Record<string, unknown>) => boolean | undefined;
@@ -117,25 +117,16 @@ function isFlatEntity(entity: unknown): entity is Record<string, unknown> {
  * that it strips (`__proto__`, `prototype`, `constructor`), nested no deeper than it allows.
  */
 function isPlainJson(value: unknown): boolean {
-  const pending: [unknown, number][] = [[value, 1]];
-  while (pending.length > 0) {
-    const [current, depth] = pending.pop()!;
-    if (current === null || typeof current !== 'object') {
-      if (typeof current === 'function' || typeof current === 'symbol' || typeof current === 'bigint') return false;
-      continue;
-    }
+  return everyObjectIn(value, (object, depth) => {
     if (depth > MAX_BODY_DEPTH) return false;
-    if (Array.isArray(current)) {
-      if (Object.keys(current).length !== current.length) return false;
-    } else if (Object.getPrototypeOf(current) !== Object.prototype) {
-      return false;
+    const plain = Array.isArray(object) ? Object.keys(object).length === object.length : Object.getPrototypeOf(object) === Object.prototype;
+    if (!plain) return false;
+    for (const key in object) {
+      const type = typeof (object as Record<string, unknown>)[key];
+      if (RESERVED_KEYS.has(key) || type === 'function' || type === 'symbol' || type === 'bigint') return false;
     }
-    for (const key in current) {
-      if (RESERVED_KEYS.has(key)) return false;
-      pending.push([(current as Record<string, unknown>)[key], depth + 1]);
-    }
-  }
-  return true;
+    return true;
+  });
 }
 
 /**
@@ -151,7 +142,7 @@ function isPlainJson(value: unknown): boolean {
 export class CompiledValidationPipe extends DepthLimitedValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const metatype = metadata.metatype as Type<unknown> | undefined;
-    const check = metatype && !this.expectedType && this.fastPathOf(metadata, value) ? this.checkOf(metatype, metadata) : undefined;
+    const check = metatype && !this.expectedType && this.fastPathOf(metadata, value) && this.toValidate(metadata) ? compiledCheckOf(metatype) : undefined;
     if (check) {
       const entity: unknown = plainToInstance(metatype!, value, this.transformOptions);
       const settled = metadata.type === 'body' || isFlatEntity(entity);
@@ -164,9 +155,5 @@ export class CompiledValidationPipe extends DepthLimitedValidationPipe {
     if (metadata.type === 'query') return isFlatQuery(value);
     if (metadata.type === 'body') return value !== null && typeof value === 'object' && !Array.isArray(value) && isPlainJson(value);
     return false;
-  }
-
-  private checkOf(metatype: Type<unknown>, metadata: ArgumentMetadata): CompiledCheck | undefined {
-    return this.toValidate({ ...metadata, metatype }) ? compiledCheckOf(metatype) : undefined;
   }
 }

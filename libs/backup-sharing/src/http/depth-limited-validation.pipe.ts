@@ -4,16 +4,24 @@ import { InvalidRequestError } from '../backup-sharing.errors';
 /** Deeper than any body of the API (they nest 3 levels), far shallower than the stack allows. */
 export const MAX_BODY_DEPTH = 32;
 
-/** Whether `value` nests objects or arrays deeper than `max`; iterative, so any depth is safe. */
-export function nestsDeeperThan(value: unknown, max: number): boolean {
+/**
+ * Whether `test` holds for every object and array in `value` (itself included), given its depth
+ * (1 for `value`); stops at the first that fails. Iterative, so any depth is safe.
+ */
+export function everyObjectIn(value: unknown, test: (object: object, depth: number) => boolean): boolean {
   const pending: [unknown, number][] = [[value, 1]];
   while (pending.length > 0) {
     const [current, depth] = pending.pop()!;
     if (current === null || typeof current !== 'object') continue;
-    if (depth > max) return true;
+    if (!test(current, depth)) return false;
     for (const child of Object.values(current)) pending.push([child, depth + 1]);
   }
-  return false;
+  return true;
+}
+
+/** Whether `value` nests objects or arrays deeper than `max`. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  return !everyObjectIn(value, (_, depth) => depth <= max);
 }
 
 /**
