@@ -13,7 +13,7 @@ const os = require('node:os');
 const { join } = require('node:path');
 const { ROOT } = require('./lib/database');
 const { startServer } = require('./lib/processes');
-const { drive, figures } = require('./lib/load');
+const { drive, figures, faultsNote } = require('./lib/load');
 const { SCENARIOS, seed, reseed } = require('./lib/scenarios');
 
 const { option } = require('./lib/cli');
@@ -70,8 +70,7 @@ async function main() {
         for (const operation of OPERATIONS) {
           const result = await measure(servers, operation, counter);
           rows.push({ setup, operation, ...result });
-          const flag = result.non_2xx || result.errors ? `  (!) ${result.non_2xx} non-2xx, ${result.errors} errors` : '';
-          console.log(`  ${setup.padEnd(22)} ${operation.padEnd(6)} ${String(result.rps).padStart(8)} req/s  p50 ${result.p50_ms} ms  p99 ${result.p99_ms} ms${flag}`);
+          console.log(`  ${setup.padEnd(22)} ${operation.padEnd(6)} ${String(result.rps).padStart(8)} req/s  p50 ${result.p50_ms} ms  p99 ${result.p99_ms} ms${faultsNote(result)}`);
         }
       } finally {
         await Promise.all(servers.map((server) => server.stop()));

@@ -20,10 +20,11 @@ const os = require('node:os');
 const { join } = require('node:path');
 const { openBenchDatabase, ROOT } = require('./lib/database');
 const { startServer } = require('./lib/processes');
-const { measureSideBySide } = require('./lib/side-by-side');
+const { measureSideBySide, cancelStockFor } = require('./lib/side-by-side');
+const { faultsNote } = require('./lib/load');
 const { seed, reseed } = require('./lib/scenarios');
 
-const { option, median } = require('./lib/cli');
+const { option } = require('./lib/cli');
 const quick = process.argv.includes('--quick');
 const settings = {
   databases: option('db', 'mysql').split(','),
@@ -39,8 +40,7 @@ const settings = {
   modes: option('modes', 'off,metrics,on').split(','),
   name: option('name', 'otel'),
 };
-const cancelStock =
-  settings.modes.length * Math.ceil(2500 * (settings.warmupSeconds + settings.slices * settings.sliceSeconds) + 1000 * settings.serverWarmupSeconds);
+const cancelStock = cancelStockFor(settings.modes.length, settings);
 const DB_LABEL = { mysql: 'mariadb', sqlite: 'sqlite', postgres: 'postgres' };
 
 /** An OTLP/HTTP receiver that counts what it is sent and throws it away, as a collector's queue would take it. */
@@ -82,8 +82,7 @@ async function measureModes(kind, database, sink) {
       if (mode !== 'off') scrapers.push(setInterval(() => fetch(`${server.url}/metrics`).then((r) => r.text()).catch(() => undefined), 5000));
     }
     const rows = await measureSideBySide(servers, settings.operations, settings, (mode, operation, result) => {
-      const flag = result.non_2xx || result.errors ? `  (!) ${result.non_2xx} non-2xx, ${result.errors} errors` : '';
-      console.log(`  ${kind.padEnd(8)} ${DB_LABEL[database.kind].padEnd(7)} ${mode.padEnd(7)} ${operation.padEnd(6)} ${String(result.rps).padStart(8)} req/s  p99 ${result.p99_ms} ms${flag}`);
+      console.log(`  ${kind.padEnd(8)} ${DB_LABEL[database.kind].padEnd(7)} ${mode.padEnd(7)} ${operation.padEnd(6)} ${String(result.rps).padStart(8)} req/s  p99 ${result.p99_ms} ms${faultsNote(result)}`);
     });
     for (const { label, server } of servers) {
       if (label === 'off') continue;
@@ -132,17 +131,18 @@ async function main() {
   for (const db of [...new Set(runs.map((r) => r.db))]) {
     for (const server of settings.servers) {
       for (const operation of settings.operations) {
-        const of = (mode) => runs.filter((r) => r.db === db && r.server === server && r.operation === operation && r.mode === mode);
+        // One run per mode: the medians of its slices.
+        const of = (mode) => runs.find((r) => r.db === db && r.server === server && r.operation === operation && r.mode === mode);
         const off = of('off');
-        if (off.length === 0) continue;
-        const row = { db, server, operation, rps_off: median(off.map((r) => r.rps)), cpu_us_off: median(off.map((r) => r.cpu_us)) };
+        if (!off) continue;
+        const row = { db, server, operation, rps_off: off.rps, cpu_us_off: off.cpu_us };
         for (const mode of settings.modes.filter((m) => m !== 'off')) {
           const measured = of(mode);
-          if (measured.length === 0) continue;
-          row[`rps_${mode}`] = median(measured.map((r) => r.rps));
-          row[`rps_${mode}_vs_off`] = Math.round((row[`rps_${mode}`] / row.rps_off) * 1000) / 1000;
-          row[`cpu_us_${mode}`] = median(measured.map((r) => r.cpu_us));
-          row[`cpu_${mode}_vs_off`] = Math.round((row[`cpu_us_${mode}`] / row.cpu_us_off) * 1000) / 1000;
+          if (!measured) continue;
+          row[`rps_${mode}`] = measured.rps;
+          row[`rps_${mode}_vs_off`] = Math.round((measured.rps / off.rps) * 1000) / 1000;
+          row[`cpu_us_${mode}`] = measured.cpu_us;
+          row[`cpu_${mode}_vs_off`] = Math.round((measured.cpu_us / off.cpu_us) * 1000) / 1000;
         }
         rows.push(row);
       }

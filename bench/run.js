@@ -15,7 +15,8 @@ const os = require('node:os');
 const { join } = require('node:path');
 const { openBenchDatabase, ROOT } = require('./lib/database');
 const { startServer } = require('./lib/processes');
-const { measureSideBySide } = require('./lib/side-by-side');
+const { measureSideBySide, cancelStockFor } = require('./lib/side-by-side');
+const { faultsNote } = require('./lib/load');
 const { SHARE_CAPACITY, seed, reseed } = require('./lib/scenarios');
 const { writeReports } = require('./lib/report');
 const { memorySoak } = require('./lib/memory-soak');
@@ -39,10 +40,7 @@ const settings = {
   soakAdapters: option('soak-adapters', quick ? 'fastify' : 'fastify,express').split(',').filter(Boolean),
   name: option('name', 'latest'),
 };
-// Sharings the cancel runs of every server may consume: more than the fastest server cancels in the time given.
-const cancelStock =
-  settings.servers.length *
-  Math.ceil(2500 * (settings.warmupSeconds + settings.slices * settings.sliceSeconds) + 1000 * settings.serverWarmupSeconds);
+const cancelStock = cancelStockFor(settings.servers.length, settings);
 
 const DB_LABEL = { mysql: 'mariadb', sqlite: 'sqlite', postgres: 'postgres' };
 
@@ -54,8 +52,7 @@ async function measureServers(database) {
     for (const kind of settings.servers) servers.push({ label: kind, server: await startServer(kind, database.url) });
     const db = DB_LABEL[database.kind];
     const rows = await measureSideBySide(servers, settings.operations, settings, (kind, operation, result) => {
-      const flag = result.non_2xx || result.errors ? `  (!) ${result.non_2xx} non-2xx, ${result.errors} errors` : '';
-      console.log(`  ${kind.padEnd(8)} ${db.padEnd(7)} ${operation.padEnd(6)} ${String(result.rps).padStart(8)} req/s  p50 ${result.p50_ms} ms  p99 ${result.p99_ms} ms  rss ${result.rss_mb} MB${flag}`);
+      console.log(`  ${kind.padEnd(8)} ${db.padEnd(7)} ${operation.padEnd(6)} ${String(result.rps).padStart(8)} req/s  p50 ${result.p50_ms} ms  p99 ${result.p99_ms} ms  rss ${result.rss_mb} MB${faultsNote(result)}`);
     });
     const measured = [];
     for (const kind of settings.servers) {

@@ -1,5 +1,5 @@
 'use strict';
-// What the bench scripts share: reading `--name value` options and taking medians of rounds.
+// What the bench scripts share: reading `--name value` options and taking medians.
 
 /** The value after `--name` on the command line, else `fallback`. */
 function option(name, fallback) {

@@ -40,4 +40,9 @@ function figures(result) {
   };
 }
 
-module.exports = { drive, figures };
+/** `  (!) n non-2xx, m errors` for a result that had any, else '': the end of a result's line. */
+function faultsNote(result) {
+  return result.non_2xx || result.errors ? `  (!) ${result.non_2xx} non-2xx, ${result.errors} errors` : '';
+}
+
+module.exports = { drive, figures, faultsNote };

@@ -96,7 +96,7 @@ function markdown(rows, memory, environment) {
     `${environment.date}, ${environment.mode} run: ${environment.seconds_per_operation} s per operation after ${environment.warmup_seconds} s of warm-up ` +
       `(and ${environment.server_warmup_seconds} s of every operation in turn when a server starts), ` +
       `${environment.connections} connections, loopback; ` +
-      `${environment.slices ? `medians of ${environment.slices} slices of ${environment.slice_seconds} s, the servers taking turns, the order turning every slice; ` : ''}` +
+      `medians of ${environment.slices} slices of ${environment.slice_seconds} s, the servers taking turns, the order turning every slice; ` +
       `Node ${environment.node}, ${environment.cpus} × ${environment.cpu_model}. ` +
       `Load average ${environment.load_average_start.map((l) => l.toFixed(2)).join(' / ')} at the start, ` +
       `${environment.load_average_end.map((l) => l.toFixed(2)).join(' / ')} at the end (1 / 5 / 15 min).`,

@@ -58,4 +58,12 @@ async function measureSideBySide(servers, operations, settings, onSlice = () => 
   return rows;
 }
 
-module.exports = { measureSideBySide };
+/**
+ * Sharings the cancel runs of `servers` servers may consume under `settings` (as for
+ * `measureSideBySide`): more than the fastest server cancels in the time given.
+ */
+function cancelStockFor(servers, { warmupSeconds, slices, sliceSeconds, serverWarmupSeconds }) {
+  return servers * Math.ceil(2500 * (warmupSeconds + slices * sliceSeconds) + 1000 * serverWarmupSeconds);
+}
+
+module.exports = { measureSideBySide, cancelStockFor };
