@@ -6,46 +6,31 @@
 const { spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
-const mysql = require('mysql2/promise');
-const { Client } = require('pg');
 const { runJest } = require('./run-jest');
+const servers = require('./database-servers');
 
 const root = join(__dirname, '..');
-const MYSQL_URL = new URL(process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306/backup_sharing_test');
-const POSTGRES_URL = new URL(process.env.POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/backup_sharing_test');
+const MYSQL_URL = servers.mysqlUrl();
+const POSTGRES_URL = servers.postgresUrl();
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-/** '' when the server answers, else why not. */
-async function probeMysql() {
-  const server = new URL(MYSQL_URL.toString());
-  server.pathname = '/';
+/** '' when `connect` reaches the server, else why not. */
+async function unreachable(connect) {
   try {
-    const connection = await mysql.createConnection({ uri: server.toString(), connectTimeout: 3000 });
-    await connection.end();
+    await (await connect()).end();
     return '';
   } catch (error) {
     return error.message || error.code || String(error);
-  }
-}
-
-async function probePostgres() {
-  const server = new URL(POSTGRES_URL.toString());
-  server.pathname = '/postgres';
-  const client = new Client({ connectionString: server.toString(), connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return '';
-  } catch (error) {
-    return error.message || error.code || String(error);
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }
 
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(0)} s`;
 
 async function main() {
-  const [mysqlDown, postgresDown] = await Promise.all([probeMysql(), probePostgres()]);
+  const [mysqlDown, postgresDown] = await Promise.all([
+    unreachable(() => servers.connectMysqlServer(MYSQL_URL, 3000)),
+    unreachable(() => servers.connectPostgresServer(POSTGRES_URL, 3000)),
+  ]);
   const ran = [];
   const steps = [
     {
@@ -82,9 +67,9 @@ async function main() {
     ['test/keystone.e2e-spec.ts, the host against a real Keystone (skipped inside the e2e run)', 'npm run test:keystone   (starts Keystone on loopback; installs python3-keystone when missing)'],
     [
       `end-to-end suite on MySQL/MariaDB, with what SQLite skips inside the e2e run (database-outage, sql-explain, concurrent-start, several instances of outbox-delivery): ${server(mysqlDown, 'MySQL/MariaDB', MYSQL_URL)}`,
-      'npm run test:mysql   (MYSQL_URL, default mysql://root@127.0.0.1:3306/backup_sharing_test)',
+      `npm run test:mysql   (MYSQL_URL, default ${servers.DEFAULT_MYSQL_URL})`,
     ],
-    [`end-to-end suite on PostgreSQL: ${server(postgresDown, 'PostgreSQL', POSTGRES_URL)}`, 'npm run test:postgres   (POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/backup_sharing_test)'],
+    [`end-to-end suite on PostgreSQL: ${server(postgresDown, 'PostgreSQL', POSTGRES_URL)}`, `npm run test:postgres   (POSTGRES_URL, default ${servers.DEFAULT_POSTGRES_URL})`],
     ['end-to-end suite with the host on Fastify', 'npm run test:fastify'],
     [
       `Swagger UI in headless Chromium: ${existsSync(CHROMIUM) ? `Chromium found at ${CHROMIUM};` : `no Chromium at ${CHROMIUM}: bash scripts/ensure-chromium.sh, then`}`,

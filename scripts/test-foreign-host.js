@@ -14,12 +14,12 @@
 const { execFileSync, spawnSync } = require('node:child_process');
 const { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
-const mysql = require('mysql2/promise');
+const { connectMysqlServer, mysqlUrl } = require('./database-servers');
 
 const root = join(__dirname, '..');
 const sources = join(root, 'test/foreign-host');
 const cache = join(root, '.cache/npm');
-const url = new URL(process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306/backup_sharing_test');
+const url = mysqlUrl();
 const hosts = (process.env.FOREIGN_HOSTS || 'nest11-cjs,nest12-esm').split(',');
 
 // npm, as a host's developer runs it: none of the settings `npm test` passes to its scripts.
@@ -33,11 +33,8 @@ function run(command, args, cwd, env = {}) {
 }
 
 async function mariadbReachable() {
-  const server = new URL(url.toString());
-  server.pathname = '/';
   try {
-    const connection = await mysql.createConnection({ uri: server.toString(), connectTimeout: 5000 });
-    await connection.end();
+    await (await connectMysqlServer(url, 5000)).end();
     return true;
   } catch (error) {
     const message = `MySQL/MariaDB is not reachable at ${url.host}: ${error.message}`;

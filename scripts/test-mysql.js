@@ -2,19 +2,16 @@
 // Runs the end-to-end suite against MySQL/MariaDB (MYSQL_URL, default
 // mysql://root@127.0.0.1:3306/backup_sharing_test). Each test file gets its own schema named
 // after that database. Unreachable server: a skip with instructions, or a failure when CI=true.
-const { spawnSync } = require('node:child_process');
-const mysql = require('mysql2/promise');
 const { runJest } = require('./run-jest');
+const { connectMysqlServer, mysqlUrl } = require('./database-servers');
 
-const url = new URL(process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306/backup_sharing_test');
+const url = mysqlUrl();
 const ci = process.env.CI === 'true';
 
 async function main() {
-  const server = new URL(url.toString());
-  server.pathname = '/';
   let connection;
   try {
-    connection = await mysql.createConnection({ uri: server.toString(), connectTimeout: 5000 });
+    connection = await connectMysqlServer(url, 5000);
     await connection.query(`CREATE DATABASE IF NOT EXISTS \`${url.pathname.slice(1)}\``);
     const [[{ version }]] = await connection.query('SELECT VERSION() AS version');
     console.log(`MySQL suite on ${url.host} (server ${version})`);

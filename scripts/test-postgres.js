@@ -2,18 +2,16 @@
 // Runs the end-to-end suite against PostgreSQL (POSTGRES_URL, default
 // postgres://postgres@127.0.0.1:5432/backup_sharing_test). Each test file gets its own database
 // named after that one. Unreachable server: a skip with instructions, or a failure when CI=true.
-const { Client } = require('pg');
 const { runJest } = require('./run-jest');
+const { connectPostgresServer, postgresUrl } = require('./database-servers');
 
-const url = new URL(process.env.POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/backup_sharing_test');
+const url = postgresUrl();
 const ci = process.env.CI === 'true';
 
 async function main() {
-  const server = new URL(url.toString());
-  server.pathname = '/postgres';
-  const client = new Client({ connectionString: server.toString(), connectionTimeoutMillis: 5000 });
+  let client;
   try {
-    await client.connect();
+    client = await connectPostgresServer(url, 5000);
     const name = decodeURIComponent(url.pathname.slice(1));
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
@@ -31,7 +29,7 @@ async function main() {
     );
     return;
   } finally {
-    await client.end().catch(() => undefined);
+    await client?.end().catch(() => undefined);
   }
   const status = await runJest(['--selectProjects', 'e2e', ...process.argv.slice(2)], {
     env: { ...process.env, TEST_DATABASE_URL: url.toString() },
