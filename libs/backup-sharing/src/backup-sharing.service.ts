@@ -108,16 +108,15 @@ export class BackupSharingService {
 
   /** A sharing the project owns or receives. */
   async get(projectId: string, id: string): Promise<BackupSharingWithBackup> {
-    const row = await this.sharings.findVisible(projectId, id);
-    if (!row) throw new ShareNotFoundError(id);
-    const [withBackup] = await this.withBackups([row]);
+    const sharing = await this.sharings.findVisible(projectId, id);
+    if (!sharing) throw new ShareNotFoundError(id);
+    const [withBackup] = await this.withBackups([sharing]);
     return withBackup;
   }
 
   /** The sharing as the project sees it (owner or recipient), without the backup: for access rules. */
   async findVisible(projectId: string, id: string): Promise<BackupSharing | undefined> {
-    const row = await this.sharings.findVisible(projectId, id);
-    return row ? toSharing(row) : undefined;
+    return (await this.sharings.findVisible(projectId, id)) ?? undefined;
   }
 
   async list(projectId: string, filters: SharingFilters, page: SharingPage): Promise<BackupSharingWithBackup[]> {
@@ -215,16 +214,16 @@ export class BackupSharingService {
     return canceled;
   }
 
-  /** One catalog call for the whole page, never one per row. */
-  private async withBackups(rows: BackupSharingEntity[]): Promise<BackupSharingWithBackup[]> {
-    if (rows.length === 0) return [];
-    const backups = await askCatalog('describe', () => this.catalog.describe([...new Set(rows.map((row) => row.backupId))]), operationSpanOf(this));
-    return rows.map((row) => {
-      // Completed in place rather than spread into a copy: a page is up to 1000 rows.
-      const sharing = toSharing(row) as BackupSharingWithBackup;
-      sharing.backup = backups.get(row.backupId) ?? null;
-      return sharing;
-    });
+  /**
+   * One catalog call for the whole page, never one per row. The sharings (the repository's own,
+   * fresh for this call) are completed in place rather than copied: a page is up to 1000 rows.
+   */
+  private async withBackups(sharings: BackupSharing[]): Promise<BackupSharingWithBackup[]> {
+    if (sharings.length === 0) return [];
+    const backupIds = [...new Set(sharings.map((sharing) => sharing.backupId))];
+    const backups = await askCatalog('describe', () => this.catalog.describe(backupIds), operationSpanOf(this));
+    for (const sharing of sharings as BackupSharingWithBackup[]) sharing.backup = backups.get(sharing.backupId) ?? null;
+    return sharings as BackupSharingWithBackup[];
   }
 }
 

@@ -37,6 +37,16 @@ describe('queryStringFault', () => {
     expect(queryStringFault('')).toBeUndefined();
   });
 
+  it('judges every query on its own, whatever was judged before', () => {
+    // The same sound query twice, then faulty ones that differ from it by a bracket or a repeat.
+    expect(queryStringFault('limit=100&sort_key=id')).toBeUndefined();
+    expect(queryStringFault('limit=100&sort_key=id')).toBeUndefined();
+    expect(queryStringFault('limit=100&sort_key[]=id')?.getStatus()).toBe(400);
+    expect(queryStringFault('limit=100&sort_key=id&limit=100')?.getStatus()).toBe(400);
+    expect(queryStringFault('limit=100&sort_key=id')).toBeUndefined();
+    expect(queryStringFault('limit=1&limit=2')?.getStatus()).toBe(400);
+  });
+
   it('finds the query of a target', () => {
     expect(searchOf('/a?b=1#c')).toBe('b=1');
     expect(searchOf('/a')).toBe('');

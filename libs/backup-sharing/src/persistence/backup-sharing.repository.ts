@@ -1,12 +1,13 @@
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AlreadySharedError, InvalidRequestError, ShareLimitExceededError } from '../backup-sharing.errors';
+import { BackupSharing } from '../backup-sharing.types';
 import { randomUUID } from 'node:crypto';
 import { BackupSharingEntity } from './backup-sharing.entity';
 import { BackupGuardSql, GuardState, GuardedBackup } from './backup-guard.sql';
 import { SqlExecutor, SqlRunner } from './sql-executor';
 import { BACKUP_SHARING_CANCELED, BACKUP_SHARING_CREATED, BackupSharingEventType } from '../events/backup-sharing.event';
 import { SqlDialect, sqlDialectOf } from './sql-dialect';
-import { EVENT_COLUMNS, SHARING_COLUMNS, SharingRecord, insertSharings, placeholders, toSharingEntity } from './sharing.sql';
+import { EVENT_COLUMNS, SHARING_COLUMNS, SharingRecord, insertSharings, placeholders, toSharing, toSharingEntity } from './sharing.sql';
 import { boundToSpan } from '../telemetry/operation-trace';
 import type { Span } from '@opentelemetry/api';
 
@@ -154,15 +155,15 @@ export class BackupSharingRepository {
   }
 
   /** An active sharing the project owns or receives. */
-  async findVisible(projectId: string, id: string): Promise<BackupSharingEntity | null> {
+  async findVisible(projectId: string, id: string): Promise<BackupSharing | null> {
     const [record] = await this.sql.select<SharingRecord>(
       `${SELECT_SHARINGS} WHERE id = ? AND active = 1 AND (from_project_id = ? OR to_project_id = ?)`,
       [id, projectId, projectId],
     );
-    return record ? toSharingEntity(record, this.dialect) : null;
+    return record ? toSharing(record, this.dialect) : null;
   }
 
-  async list(projectId: string, filters: SharingFilters, page: SharingPage): Promise<BackupSharingEntity[]> {
+  async list(projectId: string, filters: SharingFilters, page: SharingPage): Promise<BackupSharing[]> {
     const column = SORT_COLUMNS[page.sortKey];
     const direction = page.sortDir === 'asc' ? 'ASC' : 'DESC';
     const { where, params } = this.filtered(projectId, filters);
@@ -190,7 +191,7 @@ export class BackupSharingRepository {
       `${SELECT_SHARINGS} WHERE ${where}${keyset} ORDER BY ${order} LIMIT ? OFFSET ?`,
       [...params, page.limit, page.offset],
     );
-    return records.map((record) => toSharingEntity(record, this.dialect));
+    return records.map((record) => toSharing(record, this.dialect));
   }
 
   async count(projectId: string, filters: SharingFilters): Promise<number> {

@@ -1,3 +1,4 @@
+import { BackupSharing } from '../backup-sharing.types';
 import { BackupSharingEntity } from './backup-sharing.entity';
 import { SqlDialect } from './sql-dialect';
 
@@ -32,7 +33,20 @@ export interface SharingRecord {
   backup_availability_zone: string | null;
 }
 
-/** A row, as the entity the rest of the module knows (a plain object of its shape). */
+/** A row, as the plain sharing the service hands out: what reads answer with (a get, a page). */
+export function toSharing(record: SharingRecord, dialect: SqlDialect): BackupSharing {
+  return {
+    id: record.id,
+    backupId: record.backup_id,
+    fromProjectId: record.from_project_id,
+    toProjectId: record.to_project_id,
+    createdAt: dialect.toDate(record.created_at)!,
+    updatedAt: dialect.toDate(record.updated_at)!,
+    deletedAt: dialect.toDate(record.deleted_at),
+  };
+}
+
+/** A row, as the entity the rest of the module knows (a plain object of its shape), with its copy of the backup. */
 export function toSharingEntity(record: SharingRecord, dialect: SqlDialect): BackupSharingEntity {
   return {
     id: record.id,
