@@ -9,7 +9,6 @@ import { setupSwaggerUi } from './docs/openapi.document';
 import { createHostLogger, isLoggerService, logLevelsFrom } from './http/host-logger';
 import { configureHttpEdge } from './http/http-edge';
 import { createNestApp } from './http/http-adapter';
-import { requestBodyMiddleware } from './http/request-body';
 import { HostTelemetry } from './telemetry/host-telemetry';
 
 /**
@@ -33,10 +32,9 @@ export async function createApp(
   const requestLog = new Logger('HTTP');
 
   // In front of the adapter: server span, request ID and one structured log line on every answer,
-  // unknown paths included; Host, target, path and query checked; then limits and the server's own errors.
+  // unknown paths included; Host, target, path and query checked; the body read (up to
+  // BODY_LIMIT) and parsed the same for both adapters; then limits and the server's own errors.
   configureHttpEdge(app.getHttpServer(), config.edge, requestLog, telemetry);
-  // The body read (up to BODY_LIMIT) and parsed the same on both adapters, before any route.
-  app.use(requestBodyMiddleware(config.edge.bodyLimitBytes));
   // The host's own routes and unknown paths answer in the same fault shape as the module.
   app.useGlobalFilters(new FaultFilter(app.get(HttpAdapterHost)));
   // SIGTERM: stop accepting, finish the requests in flight, close the pool, then exit 0.

@@ -22,6 +22,7 @@ import {
 import { pathAndQueryOf } from '../../libs/backup-sharing/src';
 import { ANSWERED_AT_EDGE, RequestLogLine, pathOf, requestLogMiddleware } from './request-log.middleware';
 import { HostTelemetry } from '../telemetry/host-telemetry';
+import { requestBodyMiddleware } from './request-body';
 
 /** What Node's HTTP server knows of a request it could not finish parsing or receiving. */
 interface ClientError extends Error {
@@ -79,10 +80,16 @@ function answerOnSocket(socket: Duplex, exception: HttpException, requestId: str
  * - a request Node cannot parse: 400; headers above Node's limit: 413;
  * - `CONNECT` (a proxy request): 405;
  * - before either adapter sees a request (`guardRequests`): its server span (trace ID), ID and
- *   log line, then the 400s of `requestHeadFault`, and an absolute-form target turned into its path.
+ *   log line, then the 400s of `requestHeadFault`, an absolute-form target turned into its path,
+ *   and the body read and parsed (`requestBodyMiddleware`: 400, 413, 415).
  */
-export function configureHttpEdge(server: Server, limits: { requestTimeoutMs: number }, logger: Logger, telemetry: HostTelemetry): void {
-  guardRequests(server, logger, telemetry);
+export function configureHttpEdge(
+  server: Server,
+  limits: { requestTimeoutMs: number; bodyLimitBytes: number },
+  logger: Logger,
+  telemetry: HostTelemetry,
+): void {
+  guardRequests(server, logger, telemetry, requestBodyMiddleware(limits.bodyLimitBytes));
   server.requestTimeout = limits.requestTimeoutMs;
   server.headersTimeout = limits.requestTimeoutMs;
   // Read by Node when the server starts listening (Node 18.14+), so it must be set before `listen`.
@@ -139,7 +146,12 @@ export const MALFORMED_PATH_MESSAGE = 'The request path is not valid: each "%" m
  * not a path) get the same requests: every request gets its server span (and so its trace ID),
  * is logged and given its ID here, and those `requestHeadFault` refuses never reach an adapter.
  */
-function guardRequests(server: Server, logger: Logger, telemetry: HostTelemetry): void {
+function guardRequests(
+  server: Server,
+  logger: Logger,
+  telemetry: HostTelemetry,
+  readBody: (request: IncomingMessage, response: ServerResponse, next: () => void) => void,
+): void {
   const handlers = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
   server.removeAllListeners('request');
   const log = requestLogMiddleware(logger, (request) => telemetry.traceIdOf(request));
@@ -151,7 +163,11 @@ function guardRequests(server: Server, logger: Logger, telemetry: HostTelemetry)
       // `GET http://host/path` (which a server must accept): the authority is the client's word.
       if (request.url && request.url[0] !== '/') request.url = pathAndQueryOf(request.url);
       if (request.url?.includes('%')) request.url = withUnreservedDecoded(request.url);
-      for (const handler of handlers) handler.call(server, request, response);
+      // The body here rather than in a middleware of the adapter: a middleware layer costs every
+      // request (Fastify's and Express's dispatch, Nest's proxy) more than the check for a body.
+      readBody(request, response, () => {
+        for (const handler of handlers) handler.call(server, request, response);
+      });
     });
   });
 }

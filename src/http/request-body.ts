@@ -79,7 +79,8 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Buffer
 }
 
 /**
- * The host's one body reader, on Express and Fastify alike (a middleware, before any route):
+ * The host's one body reader, for Express and Fastify alike (at the server's edge, before either
+ * adapter sees the request, `configureHttpEdge`):
  * - a `Content-Length` above `limit` is answered 413 at once, before the body is read, and a
  *   chunked body is read only until it passes `limit`; after either fault the connection is
  *   closed, as the rest of the body is never read;
