@@ -1,4 +1,4 @@
-import { INestApplication, LogLevel, Logger, LoggerService } from '@nestjs/common';
+import { INestApplication, LogLevel, LoggerService } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { BackupSharingService, FaultFilter } from '../libs/backup-sharing/src';
@@ -6,7 +6,7 @@ import { AppModule } from './app.module';
 import { seedDemoBackups, seedDemoSharing } from './backups/demo-seed';
 import { HostConfig } from './config/host.config';
 import { setupSwaggerUi } from './docs/openapi.document';
-import { createHostLogger, isLoggerService, logLevelsFrom } from './http/host-logger';
+import { createHostLogger, isLoggerService, logLevelsFrom, requestLineLogger } from './http/host-logger';
 import { configureHttpEdge } from './http/http-edge';
 import { createNestApp } from './http/http-adapter';
 import { HostTelemetry } from './telemetry/host-telemetry';
@@ -29,7 +29,7 @@ export async function createApp(
     await telemetry.release();
     throw error;
   });
-  const requestLog = new Logger('HTTP');
+  const requestLog = requestLineLogger(logger);
 
   // In front of the adapter: server span, request ID and one structured log line on every answer,
   // unknown paths included; Host, target, path and query checked; the body read (up to

@@ -1,4 +1,5 @@
-import { ConsoleLogger, LogLevel, LoggerService } from '@nestjs/common';
+import { ConsoleLogger, LogLevel, Logger, LoggerService } from '@nestjs/common';
+import type { RequestLineLogger } from './request-log.middleware';
 import { HostLogLevel, LOG_LEVELS } from '../config/edge.config';
 import { JsonLineLogger } from './json-line.logger';
 
@@ -42,4 +43,13 @@ export function createHostLogger(format: 'json' | 'text', logLevels: LogLevel[])
 
 export function isLoggerService(value: unknown): value is LoggerService {
   return typeof (value as LoggerService | null)?.log === 'function' && typeof (value as LoggerService).error === 'function';
+}
+
+/**
+ * The request lines' logger: the host's JSON logger directly (`logRecord`), any other logger (text,
+ * one a test or an embedding app passes, none) through Nest's `Logger` as context `HTTP`.
+ */
+export function requestLineLogger(logger: LoggerService | false | undefined): RequestLineLogger {
+  if (logger instanceof JsonLineLogger) return { log: (line) => logger.logRecord(line, 'HTTP') };
+  return new Logger('HTTP');
 }

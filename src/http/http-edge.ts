@@ -1,7 +1,6 @@
 import {
   BadRequestException,
   HttpException,
-  Logger,
   MethodNotAllowedException,
   PayloadTooLargeException,
   RequestTimeoutException,
@@ -20,7 +19,7 @@ import {
   toFault,
 } from '../../libs/backup-sharing/src';
 import { pathAndQueryOf } from '../../libs/backup-sharing/src';
-import { ANSWERED_AT_EDGE, RequestLogLine, pathOf, requestLogMiddleware } from './request-log.middleware';
+import { ANSWERED_AT_EDGE, RequestLineLogger, RequestLogLine, pathOf, requestLogMiddleware } from './request-log.middleware';
 import { HostTelemetry } from '../telemetry/host-telemetry';
 import { requestBodyMiddleware } from './request-body';
 
@@ -86,7 +85,7 @@ function answerOnSocket(socket: Duplex, exception: HttpException, requestId: str
 export function configureHttpEdge(
   server: Server,
   limits: { requestTimeoutMs: number; bodyLimitBytes: number },
-  logger: Logger,
+  logger: RequestLineLogger,
   telemetry: HostTelemetry,
 ): void {
   guardRequests(server, logger, telemetry, requestBodyMiddleware(limits.bodyLimitBytes));
@@ -148,7 +147,7 @@ export const MALFORMED_PATH_MESSAGE = 'The request path is not valid: each "%" m
  */
 function guardRequests(
   server: Server,
-  logger: Logger,
+  logger: RequestLineLogger,
   telemetry: HostTelemetry,
   readBody: (request: IncomingMessage, response: ServerResponse, next: () => void) => void,
 ): void {
@@ -211,6 +210,8 @@ function withUnreservedDecoded(url: string): string {
 }
 
 function pathFault(path: string): BadRequestException | undefined {
+  // Without a '%' there is nothing that could fail to decode.
+  if (!path.includes('%')) return undefined;
   try {
     decodeURIComponent(path);
     return undefined;

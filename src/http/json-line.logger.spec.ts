@@ -31,6 +31,13 @@ describe('JsonLineLogger', () => {
     sameAsNest((logger) => logger.log({ a: undefined, b: Number.NaN, c: Infinity }));
   });
 
+  it('writes a record through logRecord exactly as Nest writes it through log, and not below its levels', () => {
+    const line = { request_id: 'req-3', method: 'DELETE', path: '/v2/p/x', status: 404, duration_ms: 0.5, trace_id: 'ab'.repeat(16) };
+    const nest = linesOf(new ConsoleLogger({ json: true }), (logger) => logger.log(line, 'HTTP'));
+    expect(linesOf(new JsonLineLogger({ json: true }), (logger) => (logger as JsonLineLogger).logRecord(line, 'HTTP'))).toEqual(nest);
+    expect(linesOf(new JsonLineLogger({ json: true, logLevels: ['error', 'warn'] }), (logger) => (logger as JsonLineLogger).logRecord(line, 'HTTP'))).toEqual([]);
+  });
+
   it('leaves everything else to Nest: strings, nested objects, errors with stacks, odd values', () => {
     sameAsNest((logger) => logger.log('Block storage API listening', 'Bootstrap'));
     sameAsNest((logger) => logger.error({ request_id: 'req-2', cause: { code: 'ECONNREFUSED' } }, 'stack line', 'BackupSharing'));

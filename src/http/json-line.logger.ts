@@ -32,6 +32,16 @@ function isFlatRecord(message: unknown): message is Record<string, string | numb
  * needs no guard and is written with plain `JSON.stringify`. Everything else takes Nest's path.
  */
 export class JsonLineLogger extends ConsoleLogger {
+  /**
+   * A flat record at level `log` (a request's line), written as `log(record, context)` writes it,
+   * without the steps a message of any shape takes first (one line per request).
+   */
+  logRecord(record: object, context: string): void {
+    if (!this.isLevelEnabled('log')) return;
+    if (this.options.forceConsole || this.options.colors) return this.log(record, context);
+    process.stdout.write(`${JSON.stringify({ level: 'log', pid: process.pid, timestamp: Date.now(), message: record, context })}\n`);
+  }
+
   protected override printAsJson(message: unknown, options: JsonPrintOptions): void {
     if (options.errorStack !== undefined || this.options.forceConsole || this.options.colors || !isFlatRecord(message)) {
       return super.printAsJson(message, options);

@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { assignRequestId } from '../../libs/backup-sharing/src';
 
 interface NodeRequest {
@@ -35,6 +34,11 @@ export interface RequestLogLine {
   trace_id?: string;
 }
 
+/** What writes the request lines (`requestLogMiddleware`, the server edge's own answers). */
+export interface RequestLineLogger {
+  log(line: RequestLogLine): void;
+}
+
 export function durationSince(started: bigint): number {
   return Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100;
 }
@@ -44,7 +48,7 @@ export function durationSince(started: bigint): number {
  * paths and errors included), or when the client went away first (`aborted`), with the trace ID
  * `traceIdOf` knows for it. Headers are never logged, so neither is a token.
  */
-export function requestLogMiddleware(logger: Logger, traceIdOf: (request: NodeRequest) => string | undefined = () => undefined) {
+export function requestLogMiddleware(logger: RequestLineLogger, traceIdOf: (request: NodeRequest) => string | undefined = () => undefined) {
   return (request: NodeRequest, response: NodeResponse, next: () => void): void => {
     const requestId = assignRequestId(request, response);
     const started = process.hrtime.bigint();

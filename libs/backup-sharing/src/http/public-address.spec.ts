@@ -15,6 +15,15 @@ describe('isValidHostHeader', () => {
   it.each(['', 'a@evil.example', 'evil.example/x', 'x y', 'host:', 'host:65536', 'host:80:80', '[zz]', '[::1', '-bad.example', 'a..b'])('refuses %p', (host) => {
     expect(isValidHostHeader(host)).toBe(false);
   });
+
+  it('judges each Host on its own, whatever was judged before', () => {
+    expect(isValidHostHeader('example.org:8080')).toBe(true);
+    expect(isValidHostHeader('example.org:8080')).toBe(true);
+    expect(isValidHostHeader('example.org:80800')).toBe(false);
+    expect(isValidHostHeader('a@example.org:8080')).toBe(false);
+    expect(isValidHostHeader('')).toBe(false);
+    expect(isValidHostHeader('example.org:8080')).toBe(true);
+  });
 });
 
 describe('parsePublicBaseUrl', () => {

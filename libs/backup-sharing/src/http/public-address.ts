@@ -26,8 +26,21 @@ type AnyRequest = IncomingMessage | { raw: IncomingMessage };
 /** RFC 3986 reg-name labels (with `_`, as container names have), an IPv4 address, or `[IPv6]`. */
 const HOST_NAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$/;
 
+/**
+ * The last `Host` found valid: the host's edge and the module's judge each request's, and a
+ * server's clients keep sending the same one.
+ */
+let lastValidHost: string | undefined;
+
 /** Whether a `Host` (or forwarded host) is a plain `host[:port]`: no user info, path or spaces. */
 export function isValidHostHeader(value: string): boolean {
+  if (value === lastValidHost) return true;
+  if (!isPlainHost(value)) return false;
+  lastValidHost = value;
+  return true;
+}
+
+function isPlainHost(value: string): boolean {
   let host = value;
   const port = /:(\d{1,5})$/.exec(value);
   if (port) {
