@@ -15,6 +15,9 @@ describe('RouteCase', () => {
     expect(rewrite('/DOCS/Swagger-UI.css')).toBe('/docs/Swagger-UI.css');
     expect(rewrite('/HEALTH')).toBe('/health');
     expect(rewrite('//V2/ABC//BACKUPS///')).toBe('//v2/ABC//backups///');
+    // The path ends at a fragment as at a query, as both adapters' routers read it.
+    expect(rewrite('/v2/ABC/Backups/DETAIL/#')).toBe('/v2/ABC/backups/detail/#');
+    expect(rewrite('/v2/ABC/Backups#x?Y')).toBe('/v2/ABC/backups#x?Y');
   });
 
   it('leaves a parameter whose lower case is longer alone (U+0130) and folds ASCII letters only', () => {

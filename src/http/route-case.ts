@@ -36,7 +36,7 @@ export class RouteCase {
    * path reads as known to the 405 check, while no parameter of another method's route is touched).
    */
   rewrite(method: string, url: string): string {
-    const queryAt = url.indexOf('?');
+    const queryAt = url.search(/[?#]/);
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     // Nearly every request is already in lower case: nothing to do.
     if (!/[A-Z]/.test(path)) return url;
