@@ -39,7 +39,7 @@ export class JsonLineLogger extends ConsoleLogger {
   logRecord(record: object, context: string): void {
     if (!this.isLevelEnabled('log')) return;
     if (this.options.forceConsole || this.options.colors) return this.log(record, context);
-    process.stdout.write(`${JSON.stringify({ level: 'log', pid: process.pid, timestamp: Date.now(), message: record, context })}\n`);
+    process.stdout.write(`${JSON.stringify(this.getJsonLogObject(record, { context, logLevel: 'log' }))}\n`);
   }
 
   protected override printAsJson(message: unknown, options: JsonPrintOptions): void {
