@@ -1,4 +1,6 @@
-import { createTestDatabase, testDatabaseKind } from './support/test-database';
+import { DataSource } from 'typeorm';
+import { backupSharingEntities, backupSharingMigrations, runMigrationsExclusively } from '../libs/backup-sharing/src';
+import { createTestDatabase, dataSourceOptionsFor, testDatabaseKind } from './support/test-database';
 import { DEMO_PROJECTS, TestHost, startTestHost } from './support/test-host';
 import { as, createBackup, shareOk } from './support/sharing-api';
 
@@ -28,4 +30,26 @@ import { as, createBackup, shareOk } from './support/sharing-api';
       await database.drop();
     }
   });
+
+  // The first moment of the lock itself, many times: instances that create the lock table at the
+  // same instant (on PostgreSQL the later CREATE fails on whichever catalog row it met first).
+  it('four instances migrating one empty database at once, 12 rounds: each round applies every migration once', async () => {
+    for (let round = 0; round < 12; round++) {
+      const database = await createTestDatabase();
+      const dataSources = [1, 2, 3, 4].map(
+        () => new DataSource({ ...dataSourceOptionsFor(database.url), entities: backupSharingEntities, migrations: backupSharingMigrations }),
+      );
+      try {
+        await Promise.all(dataSources.map((dataSource) => dataSource.initialize()));
+        const applied = await Promise.all(dataSources.map((dataSource) => runMigrationsExclusively(dataSource)));
+        expect(applied.map((migrations) => migrations.length).sort((a, b) => a - b)).toEqual([0, 0, 0, backupSharingMigrations.length]);
+        const rows = (await dataSources[0].query('SELECT name FROM migrations')) as { name: string }[];
+        expect(rows).toHaveLength(backupSharingMigrations.length);
+      } finally {
+        await Promise.all(dataSources.map((dataSource) => (dataSource.isInitialized ? dataSource.destroy() : undefined)));
+        await database.drop();
+      }
+    }
+  });
 });
+

@@ -56,8 +56,10 @@ export async function runMigrationsExclusively(dataSource: DataSource, options: 
 
 /**
  * Creates the lock table unless it exists. PostgreSQL's IF NOT EXISTS does not hold against a
- * concurrent CREATE of the same table: the later one fails on the catalog's unique index (23505)
- * or as a duplicate table (42P07) once the first committed; asked again, it finds the table.
+ * concurrent CREATE of the same table: the later one fails once the first committed, on the
+ * catalog's unique index (23505), as a duplicate table (42P07) or as a duplicate of the table's row
+ * type (42710), whichever catalog row it met first. Whatever the error, a table that exists after
+ * it is the table this instance wanted.
  */
 async function createLockTable(dataSource: DataSource): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -65,9 +67,18 @@ async function createLockTable(dataSource: DataSource): Promise<void> {
       await dataSource.query(`CREATE TABLE IF NOT EXISTS ${TABLE} (name VARCHAR(64) NOT NULL PRIMARY KEY, holder VARCHAR(100) NOT NULL, expires_at BIGINT NOT NULL)`);
       return;
     } catch (error) {
-      const code = String((error as { driverError?: { code?: unknown } }).driverError?.code);
-      if (attempt >= 3 || !['23505', '42P07'].includes(code)) throw error;
+      if (await lockTableExists(dataSource)) return;
+      if (attempt >= 3) throw error;
     }
+  }
+}
+
+async function lockTableExists(dataSource: DataSource): Promise<boolean> {
+  try {
+    await dataSource.query(`SELECT 1 FROM ${TABLE} WHERE 1 = 0`);
+    return true;
+  } catch {
+    return false;
   }
 }
 
