@@ -17,7 +17,7 @@ import { HostTelemetry } from './telemetry/host-telemetry';
  */
 export async function createApp(
   config: HostConfig,
-  options: { logger?: false | LogLevel[] | LoggerService } = {},
+  options: { logger?: false | LogLevel[] | LoggerService; abortOnError?: boolean } = {},
 ): Promise<INestApplication> {
   const logger = options.logger === false || isLoggerService(options.logger)
     ? options.logger
@@ -25,7 +25,7 @@ export async function createApp(
   // The OpenTelemetry SDK before anything of the module is built: its instruments find it.
   const telemetry = HostTelemetry.start(config.telemetry);
   // Express or Fastify (HTTP_ADAPTER), neither with a body parser of its own.
-  const app = await createNestApp(AppModule.forRoot(config, telemetry), config, logger).catch(async (error: unknown) => {
+  const app = await createNestApp(AppModule.forRoot(config, telemetry), config, { logger, abortOnError: options.abortOnError }).catch(async (error: unknown) => {
     await telemetry.release();
     throw error;
   });

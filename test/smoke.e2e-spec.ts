@@ -18,3 +18,12 @@ describe('demo host smoke', () => {
     expect(list.body.shared.map((s: { id: string }) => s.id)).toEqual([share.body.shared[0].id]);
   });
 });
+
+describe('a host that cannot start', () => {
+  // Nest's default on a failed start is to log and end the process: in a test run, every other
+  // test file of the same worker would end with it.
+  it('rejects to the test that started it, and the test run goes on', async () => {
+    const unreachable = 'mysql://root@127.0.0.1:1/backup_sharing';
+    await expect(startTestHost({ DATABASE_URL: unreachable }, { routeDatabase: () => unreachable })).rejects.toThrow(/ECONNREFUSED/);
+  });
+});

@@ -9,7 +9,14 @@ import { MALFORMED_PATH_MESSAGE, requestHeadFault } from './http-edge';
 import { parsedBodyOf } from './request-body';
 import { RouteCase } from './route-case';
 
-type NestLogger = false | LogLevel[] | LoggerService | undefined;
+export interface NestAppOptions {
+  logger: false | LogLevel[] | LoggerService | undefined;
+  /**
+   * `false`: a start that fails rejects to the caller instead of Nest logging it and ending the
+   * process (a test that starts hosts reports the failure; Jest goes on).
+   */
+  abortOnError?: boolean;
+}
 
 /** The target of a request as the client sent it, where `RouteCase` spelled it otherwise for routing. */
 const TARGET_AS_SENT = Symbol('targetAsSent');
@@ -25,7 +32,7 @@ type RewrittenRequest = IncomingMessage & { originalUrl?: string; [TARGET_AS_SEN
  *   routes do (`RouteCase`: find-my-way's own case folding misplaces parameters);
  * - the server's `clientError` answers (400, 408, 413 before a route) stay with `http-edge.ts`.
  */
-async function createFastifyApp(module: DynamicModule, logger: NestLogger): Promise<NestFastifyApplication> {
+async function createFastifyApp(module: DynamicModule, options: NestAppOptions): Promise<NestFastifyApplication> {
   const routeCase = new RouteCase();
   const adapter = new FastifyAdapter({
     rewriteUrl: (request: IncomingMessage) => {
@@ -54,7 +61,7 @@ async function createFastifyApp(module: DynamicModule, logger: NestLogger): Prom
       replyWithFault(request.raw, reply.raw, toFault(requestHeadFault(request.raw) ?? new BadRequestException(message)));
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { ...options, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRoute', (route) => routeCase.add(route.method, route.url));
   for (const method of METHODS) fastify.addHttpMethod(method, { hasBody: false, overrideExisting: true });
@@ -71,12 +78,12 @@ async function createFastifyApp(module: DynamicModule, logger: NestLogger): Prom
 
 /**
  * The Nest application of the host on the adapter `HTTP_ADAPTER` names. Neither adapter parses
- * bodies itself (`requestBodyMiddleware` does, for both); both parse queries with the module's
+ * bodies itself (the host's server edge does, for both); both parse queries with the module's
  * parser.
  */
-export async function createNestApp(module: DynamicModule, config: HostConfig, logger: NestLogger): Promise<INestApplication> {
-  if (config.httpAdapter === 'fastify') return createFastifyApp(module, logger);
-  const app = await NestFactory.create<NestExpressApplication>(module, { logger, bodyParser: false });
+export async function createNestApp(module: DynamicModule, config: HostConfig, options: NestAppOptions): Promise<INestApplication> {
+  if (config.httpAdapter === 'fastify') return createFastifyApp(module, options);
+  const app = await NestFactory.create<NestExpressApplication>(module, { ...options, bodyParser: false });
   app.set('query parser', parseQueryString);
   // No ETag (Express hashes every answer for it, a page of 100 sharings included, and no client
   // of this API sends If-None-Match) and no X-Powered-By: the headers Fastify answers with.

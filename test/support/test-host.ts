@@ -58,7 +58,8 @@ export async function startTestHost(env: Record<string, string> = {}, options: T
     const databaseUrl = options.routeDatabase ? options.routeDatabase(database.url) : database.url;
     // The demo backups, not the demo sharing: the suites count exactly the sharings they make.
     const config = loadConfig({ DATABASE_URL: databaseUrl, DEMO_SEED: 'true', DEMO_SEED_SHARING: 'false', HTTP_ADAPTER: testHttpAdapter, ...env });
-    app = await createApp(config, { logger: options.logger ?? false });
+    // A host that fails to start is this test's failure, not the end of Jest's process.
+    app = await createApp(config, { logger: options.logger ?? false, abortOnError: false });
     await app.listen(0, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     return { app, url, http: request(url), dataSource: app.get(DataSource), database, close };
