@@ -1,9 +1,12 @@
 import { Response } from 'supertest';
+import { DataSource } from 'typeorm';
+import { backupSharingEntities, backupSharingMigrations, runMigrationsExclusively } from '../../libs/backup-sharing/src';
+import { dataSourceOptionsFor } from '../support/test-database';
 import { DEMO_PROJECTS, TestHost } from '../support/test-host';
 import { SHARING, as, createBackup, randomProjectId, shareOk, shareRequest } from '../support/sharing-api';
 import { shareRacingDelete, shareRacingReset } from '../support/sharing-races';
 import { GaleraDatabase, causalQuery, createGaleraDatabase, startHostsOnEveryNode } from '../support/galera-hosts';
-import { killNode, restartNode, waitNodeSynced } from '../support/galera-cluster';
+import { GALERA_NODES, killNode, restartNode, waitNodeSynced } from '../support/galera-cluster';
 import { LogCapture } from '../support/log-capture';
 
 // The rules of sharing on a 3-node MariaDB Galera cluster with a host on every node, each
@@ -145,6 +148,33 @@ describe('a host on every node of a Galera cluster', () => {
     const warnings = logs.flatMap((log) => log.entries.filter((entry) => entry.level === 'warn' || entry.level === 'error'));
     expect(warnings.map((entry) => String(entry.message))).toEqual([]);
   });
+
+  // The migration lock's first moments, many times: every node creates the lock table and inserts
+  // its row at the same instant, each certified against the others.
+  it('six instances, two per node, migrating one empty database at once, 8 rounds: every migration applied once', async () => {
+    for (let round = 0; round < 8; round++) {
+      const fresh = await createGaleraDatabase();
+      const dataSources = [...GALERA_NODES, ...GALERA_NODES].map(
+        (node) => new DataSource({ ...dataSourceOptionsFor(fresh.urlOn(node)), entities: backupSharingEntities, migrations: backupSharingMigrations }),
+      );
+      try {
+        await Promise.all(dataSources.map((dataSource) => dataSource.initialize()));
+        const applied = await Promise.all(dataSources.map((dataSource) => runMigrationsExclusively(dataSource)));
+        expect(applied.map((migrations) => migrations.length).sort((a, b) => a - b)).toEqual([0, 0, 0, 0, 0, backupSharingMigrations.length]);
+        const reader = await causalQuery(fresh, 3);
+        try {
+          const rows = await reader.query('SELECT name, COUNT(*) AS n FROM migrations GROUP BY name');
+          expect(rows).toHaveLength(backupSharingMigrations.length);
+          expect(rows.every((row) => Number(row.n) === 1)).toBe(true);
+        } finally {
+          await reader.close();
+        }
+      } finally {
+        await Promise.all(dataSources.map((dataSource) => (dataSource.isInitialized ? dataSource.destroy() : undefined)));
+        await fresh.drop();
+      }
+    }
+  }, 120_000);
 
   it('kill -9 of one node under load: the other nodes serve without error, its host answers 503, then recovers by itself', async () => {
     const backupId = await createBackup(hosts[0]);
