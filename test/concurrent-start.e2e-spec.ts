@@ -1,14 +1,25 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { backupSharingEntities, backupSharingMigrations, runMigrationsExclusively } from '../libs/backup-sharing/src';
-import { createTestDatabase, dataSourceOptionsFor, testDatabaseKind } from './support/test-database';
+import { TestDatabase, createTestDatabase, dataSourceOptionsFor, testDatabaseKind } from './support/test-database';
 import { DEMO_PROJECTS, TestHost, startTestHost } from './support/test-host';
 import { as, createBackup, shareOk } from './support/sharing-api';
 
 // Instances of a host that start at the same moment on one empty database all come up: the
 // migrations run once, under the lock every instance takes first.
-(testDatabaseKind === 'sqlite' ? describe.skip : describe)(`three hosts started at once on one empty ${testDatabaseKind} database`, () => {
+
+/** One empty database several instances open: on SQLite a file (in-memory ones are each their own). */
+async function sharedEmptyDatabase(): Promise<TestDatabase> {
+  if (testDatabaseKind !== 'sqlite') return createTestDatabase();
+  const folder = mkdtempSync(join(tmpdir(), 'backup-sharing-start-'));
+  return { url: `sqlite:${join(folder, 'block-storage.sqlite')}`, kind: 'sqlite', drop: async () => rmSync(folder, { recursive: true, force: true }) };
+}
+
+describe(`three hosts started at once on one empty ${testDatabaseKind} database`, () => {
   it('all come up, the migrations ran once, and each host serves', async () => {
-    const database = await createTestDatabase();
+    const database = await sharedEmptyDatabase();
     let hosts: TestHost[] = [];
     try {
       hosts = await Promise.all([1, 2, 3].map(() => startTestHost({ DEMO_SEED: 'false' }, { database })));
@@ -35,7 +46,7 @@ import { as, createBackup, shareOk } from './support/sharing-api';
   // same instant (on PostgreSQL the later CREATE fails on whichever catalog row it met first).
   it('four instances migrating one empty database at once, 12 rounds: each round applies every migration once', async () => {
     for (let round = 0; round < 12; round++) {
-      const database = await createTestDatabase();
+      const database = await sharedEmptyDatabase();
       const dataSources = [1, 2, 3, 4].map(
         () => new DataSource({ ...dataSourceOptionsFor(database.url), entities: backupSharingEntities, migrations: backupSharingMigrations }),
       );
