@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { backupSharingEntities, backupSharingMigrations, runMigrationsExclusively } from '../libs/backup-sharing/src';
+import { backupSharingMigrations } from '../libs/backup-sharing/src';
+import { migrateAtOnce } from './support/migrating-instances';
 import { TestDatabase, createTestDatabase, dataSourceOptionsFor, testDatabaseKind } from './support/test-database';
-import { DEMO_PROJECTS, TestHost, startTestHost } from './support/test-host';
+import { DEMO_PROJECTS, TestHost, startAtOnce, startTestHost } from './support/test-host';
 import { as, createBackup, shareOk } from './support/sharing-api';
 
 // Instances of a host that start at the same moment on one empty database all come up: the
@@ -22,7 +23,7 @@ describe(`three hosts started at once on one empty ${testDatabaseKind} database`
     const database = await sharedEmptyDatabase();
     let hosts: TestHost[] = [];
     try {
-      hosts = await Promise.all([1, 2, 3].map(() => startTestHost({ DEMO_SEED: 'false' }, { database })));
+      hosts = await startAtOnce([1, 2, 3].map(() => () => startTestHost({ DEMO_SEED: 'false' }, { database })));
       const [migrations] = hosts.map((host) => host.dataSource.query('SELECT name, COUNT(*) AS n FROM migrations GROUP BY name'));
       const applied = (await migrations) as { name: string; n: number | string }[];
       expect(applied.length).toBe(hosts[0].dataSource.migrations.length);
@@ -47,17 +48,19 @@ describe(`three hosts started at once on one empty ${testDatabaseKind} database`
   it('four instances migrating one empty database at once, 12 rounds: each round applies every migration once', async () => {
     for (let round = 0; round < 12; round++) {
       const database = await sharedEmptyDatabase();
-      const dataSources = [1, 2, 3, 4].map(
-        () => new DataSource({ ...dataSourceOptionsFor(database.url), entities: backupSharingEntities, migrations: backupSharingMigrations }),
-      );
       try {
-        await Promise.all(dataSources.map((dataSource) => dataSource.initialize()));
-        const applied = await Promise.all(dataSources.map((dataSource) => runMigrationsExclusively(dataSource)));
-        expect(applied.map((migrations) => migrations.length).sort((a, b) => a - b)).toEqual([0, 0, 0, backupSharingMigrations.length]);
-        const rows = (await dataSources[0].query('SELECT name FROM migrations')) as { name: string }[];
-        expect(rows).toHaveLength(backupSharingMigrations.length);
+        const applied = await migrateAtOnce([1, 2, 3, 4].map(() => database.url));
+        expect(applied.sort((a, b) => a - b)).toEqual([0, 0, 0, backupSharingMigrations.length]);
+        const reader = new DataSource(dataSourceOptionsFor(database.url));
+        await reader.initialize();
+        try {
+          const rows = (await reader.query('SELECT name, COUNT(*) AS n FROM migrations GROUP BY name')) as { name: string; n: number | string }[];
+          expect(rows).toHaveLength(backupSharingMigrations.length);
+          expect(rows.every((row) => Number(row.n) === 1)).toBe(true);
+        } finally {
+          await reader.destroy();
+        }
       } finally {
-        await Promise.all(dataSources.map((dataSource) => (dataSource.isInitialized ? dataSource.destroy() : undefined)));
         await database.drop();
       }
     }

@@ -1,4 +1,4 @@
-import { DEMO_BACKUPS, TOKENS, TestHost, startTestHost, v2 } from './support/test-host';
+import { DEMO_BACKUPS, TOKENS, TestHost, startAtOnce, startTestHost, v2 } from './support/test-host';
 
 describe('demo host smoke', () => {
   let host: TestHost;
@@ -25,5 +25,20 @@ describe('a host that cannot start', () => {
   it('rejects to the test that started it, and the test run goes on', async () => {
     const unreachable = 'mysql://root@127.0.0.1:1/backup_sharing';
     await expect(startTestHost({ DATABASE_URL: unreachable }, { routeDatabase: () => unreachable })).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('started beside others at once: the failure is thrown once the others are closed again', async () => {
+    const unreachable = 'mysql://root@127.0.0.1:1/backup_sharing';
+    const others: TestHost[] = [];
+    const startOther = async () => {
+      const host = await startTestHost();
+      others.push(host);
+      return host;
+    };
+    await expect(startAtOnce([startOther, () => startTestHost({ DATABASE_URL: unreachable }, { routeDatabase: () => unreachable }), startOther])).rejects.toThrow(
+      /ECONNREFUSED/,
+    );
+    expect(others).toHaveLength(2);
+    for (const host of others) await expect(fetch(`${host.url}/health`)).rejects.toThrow();
   });
 });

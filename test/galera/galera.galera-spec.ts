@@ -1,7 +1,6 @@
 import { Response } from 'supertest';
-import { DataSource } from 'typeorm';
-import { backupSharingEntities, backupSharingMigrations, runMigrationsExclusively } from '../../libs/backup-sharing/src';
-import { dataSourceOptionsFor } from '../support/test-database';
+import { backupSharingMigrations } from '../../libs/backup-sharing/src';
+import { migrateAtOnce } from '../support/migrating-instances';
 import { DEMO_PROJECTS, TestHost } from '../support/test-host';
 import { SHARING, as, createBackup, randomProjectId, shareOk, shareRequest } from '../support/sharing-api';
 import { shareRacingDelete, shareRacingReset } from '../support/sharing-races';
@@ -154,13 +153,9 @@ describe('a host on every node of a Galera cluster', () => {
   it('six instances, two per node, migrating one empty database at once, 8 rounds: every migration applied once', async () => {
     for (let round = 0; round < 8; round++) {
       const fresh = await createGaleraDatabase();
-      const dataSources = [...GALERA_NODES, ...GALERA_NODES].map(
-        (node) => new DataSource({ ...dataSourceOptionsFor(fresh.urlOn(node)), entities: backupSharingEntities, migrations: backupSharingMigrations }),
-      );
       try {
-        await Promise.all(dataSources.map((dataSource) => dataSource.initialize()));
-        const applied = await Promise.all(dataSources.map((dataSource) => runMigrationsExclusively(dataSource)));
-        expect(applied.map((migrations) => migrations.length).sort((a, b) => a - b)).toEqual([0, 0, 0, 0, 0, backupSharingMigrations.length]);
+        const applied = await migrateAtOnce([...GALERA_NODES, ...GALERA_NODES].map((node) => fresh.urlOn(node)));
+        expect(applied.sort((a, b) => a - b)).toEqual([0, 0, 0, 0, 0, backupSharingMigrations.length]);
         const reader = await causalQuery(fresh, 3);
         try {
           const rows = await reader.query('SELECT name, COUNT(*) AS n FROM migrations GROUP BY name');
@@ -170,7 +165,6 @@ describe('a host on every node of a Galera cluster', () => {
           await reader.close();
         }
       } finally {
-        await Promise.all(dataSources.map((dataSource) => (dataSource.isInitialized ? dataSource.destroy() : undefined)));
         await fresh.drop();
       }
     }

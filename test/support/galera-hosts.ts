@@ -3,7 +3,7 @@ import { Connection, createConnection } from 'mysql2/promise';
 import { LoggerService } from '@nestjs/common';
 import { GALERA_NODES, GaleraNode, galeraUrls } from './galera-cluster';
 import { TestDatabase } from './test-database';
-import { TestHost, startTestHost } from './test-host';
+import { TestHost, startAtOnce, startTestHost } from './test-host';
 import { Query } from './sharing-races';
 
 /** A database on the cluster for one test file, and node N's URL of it. */
@@ -17,6 +17,18 @@ export async function createGaleraDatabase(): Promise<GaleraDatabase> {
   const admin = await createConnection({ uri: urls[0] });
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await admin.end();
+  // The other nodes apply the CREATE a moment later: a connection to one of them at once may find
+  // no such database. A causal read on each waits until it has.
+  for (const url of urls.slice(1)) {
+    const node = await createConnection({ uri: url });
+    try {
+      await node.query('SET SESSION wsrep_sync_wait = 1');
+      const [rows] = await node.query('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [name]);
+      if ((rows as unknown[]).length !== 1) throw new Error(`${url}: database ${name} not there after a causal read`);
+    } finally {
+      await node.end();
+    }
+  }
   const urlOn = (node: GaleraNode) => {
     const url = new URL(urls[node - 1]);
     url.pathname = `/${name}`;
@@ -48,9 +60,7 @@ export function startHostsOnEveryNode(
   env: Record<string, string> = {},
   logger?: (node: GaleraNode) => LoggerService,
 ): Promise<TestHost[]> {
-  return Promise.all(
-    GALERA_NODES.map((node) => startTestHost(env, { database, routeDatabase: () => database.urlOn(node), logger: logger?.(node) })),
-  );
+  return startAtOnce(GALERA_NODES.map((node) => () => startTestHost(env, { database, routeDatabase: () => database.urlOn(node), logger: logger?.(node) })));
 }
 
 /**

@@ -70,6 +70,18 @@ export async function startTestHost(env: Record<string, string> = {}, options: T
   }
 }
 
+/**
+ * Hosts started at the same moment. When one fails, the others are still closed (those that had
+ * not finished starting too) before the failure is thrown: nothing is left open behind a test.
+ */
+export async function startAtOnce(starts: (() => Promise<TestHost>)[]): Promise<TestHost[]> {
+  const started = await Promise.allSettled(starts.map((start) => start()));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (!failed) return started.map((result) => (result as PromiseFulfilledResult<TestHost>).value);
+  await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)));
+  throw failed.reason;
+}
+
 /** `/v2/{project_id}` of a demo project. */
 export function v2(project: keyof typeof DEMO_PROJECTS): string {
   return `/v2/${DEMO_PROJECTS[project]}`;
