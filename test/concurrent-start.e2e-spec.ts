@@ -66,4 +66,3 @@ describe(`three hosts started at once on one empty ${testDatabaseKind} database`
     }
   });
 });
-
