@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { backupSharingMigrations } from '../libs/backup-sharing/src';
-import { migrateAtOnce } from './support/migrating-instances';
+import { MIGRATION_ROWS, expectEachMigrationOnce, migrateAtOnce } from './support/migrating-instances';
 import { TestDatabase, createTestDatabase, dataSourceOptionsFor, testDatabaseKind } from './support/test-database';
 import { DEMO_PROJECTS, TestHost, startAtOnce, startTestHost } from './support/test-host';
 import { as, createBackup, shareOk } from './support/sharing-api';
@@ -24,10 +24,7 @@ describe(`three hosts started at once on one empty ${testDatabaseKind} database`
     let hosts: TestHost[] = [];
     try {
       hosts = await startAtOnce([1, 2, 3].map(() => () => startTestHost({ DEMO_SEED: 'false' }, { database })));
-      const [migrations] = hosts.map((host) => host.dataSource.query('SELECT name, COUNT(*) AS n FROM migrations GROUP BY name'));
-      const applied = (await migrations) as { name: string; n: number | string }[];
-      expect(applied.length).toBe(hosts[0].dataSource.migrations.length);
-      expect(applied.every((row) => Number(row.n) === 1)).toBe(true);
+      expectEachMigrationOnce(await hosts[0].dataSource.query(MIGRATION_ROWS), hosts[0].dataSource.migrations.length);
       // The lock is released.
       const [{ n }] = await hosts[0].dataSource.query('SELECT COUNT(*) AS n FROM backup_sharing_migration_lock');
       expect(Number(n)).toBe(0);
@@ -54,9 +51,7 @@ describe(`three hosts started at once on one empty ${testDatabaseKind} database`
         const reader = new DataSource(dataSourceOptionsFor(database.url));
         await reader.initialize();
         try {
-          const rows = (await reader.query('SELECT name, COUNT(*) AS n FROM migrations GROUP BY name')) as { name: string; n: number | string }[];
-          expect(rows).toHaveLength(backupSharingMigrations.length);
-          expect(rows.every((row) => Number(row.n) === 1)).toBe(true);
+          expectEachMigrationOnce(await reader.query(MIGRATION_ROWS), backupSharingMigrations.length);
         } finally {
           await reader.destroy();
         }

@@ -1,6 +1,6 @@
 import { Response } from 'supertest';
 import { backupSharingMigrations } from '../../libs/backup-sharing/src';
-import { migrateAtOnce } from '../support/migrating-instances';
+import { MIGRATION_ROWS, expectEachMigrationOnce, migrateAtOnce } from '../support/migrating-instances';
 import { DEMO_PROJECTS, TestHost } from '../support/test-host';
 import { SHARING, as, createBackup, randomProjectId, shareOk, shareRequest } from '../support/sharing-api';
 import { shareRacingDelete, shareRacingReset } from '../support/sharing-races';
@@ -42,9 +42,7 @@ describe('a host on every node of a Galera cluster', () => {
     Number((await check.query('SELECT COUNT(*) AS n FROM backup_sharings WHERE backup_id = ? AND active = 1', [backupId]))[0].n);
 
   it('three hosts first started at once on one empty database all came up; the migrations ran once', async () => {
-    const rows = await check.query('SELECT name, COUNT(*) AS n FROM migrations GROUP BY name');
-    expect(rows.length).toBe(hosts[0].dataSource.migrations.length);
-    expect(rows.every((row) => Number(row.n) === 1)).toBe(true);
+    expectEachMigrationOnce(await check.query(MIGRATION_ROWS), hosts[0].dataSource.migrations.length);
     for (const host of hosts) expect((await host.http.get('/health')).status).toBe(200);
   });
 
@@ -158,9 +156,7 @@ describe('a host on every node of a Galera cluster', () => {
         expect(applied.sort((a, b) => a - b)).toEqual([0, 0, 0, 0, 0, backupSharingMigrations.length]);
         const reader = await causalQuery(fresh, 3);
         try {
-          const rows = await reader.query('SELECT name, COUNT(*) AS n FROM migrations GROUP BY name');
-          expect(rows).toHaveLength(backupSharingMigrations.length);
-          expect(rows.every((row) => Number(row.n) === 1)).toBe(true);
+          expectEachMigrationOnce(await reader.query(MIGRATION_ROWS), backupSharingMigrations.length);
         } finally {
           await reader.close();
         }

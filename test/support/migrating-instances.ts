@@ -24,3 +24,12 @@ export async function migrateAtOnce(urls: string[]): Promise<number[]> {
     await Promise.all(dataSources.map((dataSource) => (dataSource.isInitialized ? dataSource.destroy() : undefined)));
   }
 }
+
+/** Each applied migration's row count in TypeORM's `migrations` table. */
+export const MIGRATION_ROWS = 'SELECT name, COUNT(*) AS n FROM migrations GROUP BY name';
+
+/** `rows` (of `MIGRATION_ROWS`): every one of the `expected` migrations recorded, each exactly once. */
+export function expectEachMigrationOnce(rows: Record<string, unknown>[], expected: number): void {
+  expect(rows).toHaveLength(expected);
+  expect(rows.every((row) => Number(row.n) === 1)).toBe(true);
+}
