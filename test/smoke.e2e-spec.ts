@@ -22,22 +22,21 @@ describe('demo host smoke', () => {
 describe('a host that cannot start', () => {
   // Nest's default on a failed start is to log and end the process: in a test run, every other
   // test file of the same worker would end with it.
+  const unreachable = 'mysql://root@127.0.0.1:1/backup_sharing';
+  const startUnreachable = () => startTestHost({ DATABASE_URL: unreachable }, { routeDatabase: () => unreachable });
+
   it('rejects to the test that started it, and the test run goes on', async () => {
-    const unreachable = 'mysql://root@127.0.0.1:1/backup_sharing';
-    await expect(startTestHost({ DATABASE_URL: unreachable }, { routeDatabase: () => unreachable })).rejects.toThrow(/ECONNREFUSED/);
+    await expect(startUnreachable()).rejects.toThrow(/ECONNREFUSED/);
   });
 
   it('started beside others at once: the failure is thrown once the others are closed again', async () => {
-    const unreachable = 'mysql://root@127.0.0.1:1/backup_sharing';
     const others: TestHost[] = [];
     const startOther = async () => {
       const host = await startTestHost();
       others.push(host);
       return host;
     };
-    await expect(startAtOnce([startOther, () => startTestHost({ DATABASE_URL: unreachable }, { routeDatabase: () => unreachable }), startOther])).rejects.toThrow(
-      /ECONNREFUSED/,
-    );
+    await expect(startAtOnce([startOther, startUnreachable, startOther])).rejects.toThrow(/ECONNREFUSED/);
     expect(others).toHaveLength(2);
     for (const host of others) await expect(fetch(`${host.url}/health`)).rejects.toThrow();
   });
