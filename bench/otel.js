@@ -20,7 +20,7 @@ const os = require('node:os');
 const { join } = require('node:path');
 const { openBenchDatabase, ROOT } = require('./lib/database');
 const { startServer } = require('./lib/processes');
-const { measureSideBySide, cancelStockFor } = require('./lib/side-by-side');
+const { measureSideBySide, cancelStockFor, pairedRatio } = require('./lib/side-by-side');
 const { faultsNote } = require('./lib/load');
 const { seed, reseed } = require('./lib/scenarios');
 
@@ -131,7 +131,7 @@ async function main() {
   for (const db of [...new Set(runs.map((r) => r.db))]) {
     for (const server of settings.servers) {
       for (const operation of settings.operations) {
-        // One run per mode: the medians of its slices.
+        // One run per mode: the medians of its slices; against off, the median of each round's ratio (`pairedRatio`).
         const of = (mode) => runs.find((r) => r.db === db && r.server === server && r.operation === operation && r.mode === mode);
         const off = of('off');
         if (!off) continue;
@@ -140,7 +140,8 @@ async function main() {
           const measured = of(mode);
           if (!measured) continue;
           row[`rps_${mode}`] = measured.rps;
-          row[`rps_${mode}_vs_off`] = Math.round((measured.rps / off.rps) * 1000) / 1000;
+          row[`rps_${mode}_vs_off`] = Math.round(pairedRatio(measured.slices_rps, off.slices_rps) * 1000) / 1000;
+          row[`rps_${mode}_medians_vs_off`] = Math.round((measured.rps / off.rps) * 1000) / 1000;
           row[`cpu_us_${mode}`] = measured.cpu_us;
           row[`cpu_${mode}_vs_off`] = Math.round((measured.cpu_us / off.cpu_us) * 1000) / 1000;
         }
@@ -166,11 +167,11 @@ async function main() {
   writeFileSync(join(resultsDir, `${settings.name}.json`), `${JSON.stringify({ environment, rows, runs }, null, 2)}\n`);
   const others = settings.modes.filter((m) => m !== 'off');
   const table = [
-    `| database | adapter | operation | req/s off | ${others.map((m) => `req/s ${m} | ${m} / off`).join(' | ')} | CPU µs/req off | ${others.map((m) => `CPU ${m} | ${m} / off`).join(' | ')} |`,
+    `| database | adapter | operation | req/s off | ${others.map((m) => `req/s ${m} | ${m} / off (medians)`).join(' | ')} | CPU µs/req off | ${others.map((m) => `CPU ${m} | ${m} / off`).join(' | ')} |`,
     `|---|---|---|---:|${others.map(() => '---:|---:').join('|')}|---:|${others.map(() => '---:|---:').join('|')}|`,
     ...rows.map(
       (r) =>
-        `| ${r.db} | ${r.server} | ${r.operation} | ${r.rps_off} | ${others.map((m) => `${r[`rps_${m}`]} | ${r[`rps_${m}_vs_off`]}`).join(' | ')} | ` +
+        `| ${r.db} | ${r.server} | ${r.operation} | ${r.rps_off} | ${others.map((m) => `${r[`rps_${m}`]} | ${r[`rps_${m}_vs_off`]} (${r[`rps_${m}_medians_vs_off`]})`).join(' | ')} | ` +
         `${r.cpu_us_off} | ${others.map((m) => `${r[`cpu_us_${m}`]} | ${r[`cpu_${m}_vs_off`]}`).join(' | ')} |`,
     ),
   ].join('\n');
@@ -178,7 +179,7 @@ async function main() {
     join(resultsDir, `${settings.name}.md`),
     `# Metrics and tracing on versus off\n\n\`npm run bench:otel\`, ${environment.date}, Node ${environment.node}, ${environment.cpus} CPUs, ` +
       `load average ${loadStart.map((l) => l.toFixed(2)).join(' ')} at the start and ${environment.load_average_end.map((l) => l.toFixed(2)).join(' ')} at the end; ` +
-      `the modes side by side, medians of ${settings.slices} slices of ${settings.sliceSeconds} s per operation and mode, taken in turn. "metrics": /metrics scraped every 5 s, no span exporter; "on": the same, and spans sampled ` +
+      `the modes side by side, medians of ${settings.slices} slices of ${settings.sliceSeconds} s per operation and mode, taken in turn; "/ off": the median over the rounds of a mode's slice against off's slice of the same round (the ratio of the medians in brackets). "metrics": /metrics scraped every 5 s, no span exporter; "on": the same, and spans sampled ` +
       `(${environment.sampler_arg}) and exported over OTLP/HTTP (${sink.requests} exports, ${sink.bytes} bytes).\n\n${table}\n`,
   );
   console.log(`\n${table}\n\nbench:otel: done in ${environment.duration_s} s; load average now ${environment.load_average_end.map((l) => l.toFixed(2)).join(' ')}; results in bench/results/${settings.name}.{json,md}`);

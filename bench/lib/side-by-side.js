@@ -66,4 +66,15 @@ function cancelStockFor(servers, { warmupSeconds, slices, sliceSeconds, serverWa
   return servers * Math.ceil(2500 * (warmupSeconds + slices * sliceSeconds) + 1000 * serverWarmupSeconds);
 }
 
-module.exports = { measureSideBySide, cancelStockFor };
+/**
+ * A server's requests per second against a reference's, from their slices of one operation: the
+ * median of the ratios of each round's two slices, run one right after the other. The machine's
+ * drift moves both slices of a round alike and drops out of their ratio; the ratio of the two
+ * medians (also reported) lets a slow round of one server meet a fast round of the other.
+ */
+function pairedRatio(slicesRps, referenceSlicesRps) {
+  const ratios = slicesRps.map((rps, round) => rps / referenceSlicesRps[round]).filter(Number.isFinite);
+  return ratios.length > 0 ? median(ratios) : null;
+}
+
+module.exports = { measureSideBySide, cancelStockFor, pairedRatio };
